@@ -157,7 +157,9 @@ class ReferenceSchema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["series_id", "date"]
+        # A series is one dataset's measure (origin encoded in the id, e.g. ``unhcr.popstats.refugees.from_SYR``);
+        # it has one observation per place and as-of date.
+        unique = ["series_id", "location", "date"]
 
 
 class FindingsSchema(pa.DataFrameModel):

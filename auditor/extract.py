@@ -1,21 +1,142 @@
-"""Claim extraction: article text to rows of the claims table (work in progress, owned by the lead)."""
+"""Claim extraction: article text to rows of the claims table.
+
+:class:`Extractor` ties the parts together: the :class:`~auditor.scanner.Scanner` finds numeric expressions, the
+sentence index places each in its sentence, and the :class:`~auditor.context.ContextReader` reads what is counted,
+where, when and who said it.  Rows are collected as columns per batch of documents and turned into one validated
+DataFrame per batch, so memory stays flat however large the corpus.  Extraction is total: text the scanner cannot
+read yields no claim, never an exception.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import cache
+from itertools import islice
+from typing import Any
 
 import pandas as pd
 
+from auditor.context import ContextReader
 from auditor.documents import Document
+from auditor.numeric_rules import default_numeric_rules
+from auditor.scanner import Mention, Scanner
+from auditor.schemas import ClaimsSchema, columns, validate
+from auditor.sentences import sentence_span, sentence_starts
+
+CLAIM_COLUMNS = columns(ClaimsSchema)
+
+
+class Extractor:
+    """Reads claims out of documents; build once, use for many documents."""
+
+    def __init__(self, scanner: Scanner | None = None, context: ContextReader | None = None) -> None:
+        self.scanner = scanner or Scanner(default_numeric_rules())
+        self.context = context or ContextReader()
+
+    def rows(self, doc: Document, *, all_numbers: bool = False) -> dict[str, list[Any]]:
+        """Column lists for the claims of one document."""
+        cols: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+        self._append(cols, doc, all_numbers)
+        return cols
+
+    def frame(self, docs: Iterable[Document], *, all_numbers: bool = False) -> pd.DataFrame:
+        """One validated claims table for ``docs``."""
+        cols: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+        for doc in docs:
+            self._append(cols, doc, all_numbers)
+        return _to_frame(cols)
+
+    def _append(self, cols: dict[str, list[Any]], doc: Document, all_numbers: bool) -> None:
+        text = doc.text
+        if not isinstance(text, str) or not text:
+            return
+        try:
+            mentions = self.scanner.scan(text, all_numbers=all_numbers)
+        except Exception:  # extraction is total: unreadable text yields no claim  # noqa: BLE001
+            return
+        if not mentions:
+            return
+        starts = sentence_starts(text)
+        seen: set[str] = set()
+        for m in mentions:
+            s_start, s_end = sentence_span(text, starts, m.start)
+            ctx = self.context.annotate(text, (s_start, s_end), (m.start, m.end), m.kind, doc.date)
+            claim_id = f"{m.start}-{m.end}"
+            if claim_id in seen:
+                continue
+            seen.add(claim_id)
+            _add_row(cols, doc.doc_id, claim_id, text, m, text[s_start:s_end], ctx)
+
+
+def _add_row(
+    cols: dict[str, list[Any]], doc_id: str, claim_id: str, text: str, m: Mention, sentence: str, ctx: Any
+) -> None:
+    cols["doc_id"].append(doc_id)
+    cols["claim_id"].append(claim_id)
+    cols["start"].append(m.start)
+    cols["end"].append(m.end)
+    cols["surface"].append(text[m.start : m.end])
+    cols["sentence"].append(sentence)
+    cols["value"].append(m.value)
+    cols["low"].append(m.low)
+    cols["high"].append(m.high)
+    cols["comparator"].append(m.comparator)
+    cols["approx"].append(m.approx)
+    cols["precision"].append(m.precision)
+    cols["kind"].append(m.kind)
+    cols["unit"].append(m.unit)
+    cols["measure"].append(ctx.measure)
+    cols["counted"].append(ctx.counted)
+    cols["location"].append(ctx.location)
+    cols["as_of"].append(ctx.as_of)
+    cols["attribution"].append(ctx.attribution)
+
+
+_FLOAT_COLUMNS = ("value", "low", "high", "precision")
+_STR_COLUMNS = ("unit", "measure", "counted", "location", "attribution")
+
+
+def _to_frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(cols, columns=CLAIM_COLUMNS)
+    for c in _FLOAT_COLUMNS:
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+    df["as_of"] = pd.to_datetime(df["as_of"])
+    return validate(ClaimsSchema, df, "claims")
+
+
+@cache
+def default_extractor() -> Extractor:
+    """The extractor with the shipped rules, built once per process."""
+    return Extractor()
 
 
 def extract_batches(
     documents: Iterable[Document], *, all_numbers: bool = False, batch_size: int = 500
 ) -> Iterator[pd.DataFrame]:
-    """Stream validated claims tables, one per batch of ``batch_size`` documents."""
-    raise NotImplementedError
+    """Stream validated claims tables, one per batch of ``batch_size`` documents (empty batches are skipped)."""
+    extractor = default_extractor()
+    it = iter(documents)
+    while batch := list(islice(it, batch_size)):
+        frame = extractor.frame(batch, all_numbers=all_numbers)
+        if len(frame):
+            yield frame
 
 
-def extract_claims(text_or_documents: str | Document | Iterable[Document], *, all_numbers: bool = False) -> pd.DataFrame:
-    """Extract the claims of one text or of several documents into one validated claims table."""
-    raise NotImplementedError
+def extract_claims(
+    text_or_documents: str | Document | Iterable[Document],
+    *,
+    all_numbers: bool = False,
+    doc_date: date | None = None,
+) -> pd.DataFrame:
+    """Extract the claims of one text or of several documents into one validated claims table.
+
+    A plain string is treated as one document with id ``"text"`` (and ``doc_date`` as its date).
+    """
+    if isinstance(text_or_documents, str):
+        docs: Iterable[Document] = [Document(doc_id="text", text=text_or_documents, date=doc_date)]
+    elif isinstance(text_or_documents, Document):
+        docs = [text_or_documents]
+    else:
+        docs = text_or_documents
+    return default_extractor().frame(docs, all_numbers=all_numbers)

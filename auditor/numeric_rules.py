@@ -1,0 +1,193 @@
+"""Loading ``rules/hedges.yaml`` and ``rules/units.yaml`` into compiled patterns for the scanner.
+
+The files declare *what* the words are; this module checks them (typed :class:`~auditor.errors.RuleError` naming
+file, field, bad value and what is allowed) and compiles them once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import RuleError
+from auditor.resources import rules_dir
+
+BOUND_COMPARATORS = ("gt", "ge", "lt", "le", "approx", "eq")
+AFTER_COMPARATORS = ("ge", "le", "approx")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitForm:
+    """A unit as written in text: its pint unit name and the claim kind it makes."""
+
+    unit: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumericRules:
+    """Compiled qualifier, range and unit patterns."""
+
+    before: re.Pattern[str]  # searched on the text just before a number, anchored at its end
+    before_forward: re.Pattern[str]  # the same phrases, matched forward (a second bound after "and")
+    before_comparator: dict[str, str]
+    after: re.Pattern[str]  # matched right after a number (and its unit)
+    after_comparator: dict[str, str]
+    duration_exempt: frozenset[str]
+    range_open: re.Pattern[str]
+    range_join: re.Pattern[str]
+    change_verbs: frozenset[str]
+    compound_join: re.Pattern[str]
+    currency_before: re.Pattern[str]
+    currency_before_code: dict[str, str]
+    unit_after: re.Pattern[str]
+    unit_after_form: dict[str, UnitForm]
+
+
+def _phrase(form: str) -> str:
+    """Regex for a phrase: words separated by any run of spaces; words keep a left/right word boundary."""
+    parts = [re.escape(p) for p in form.split()]
+    body = r"\s+".join(parts)
+    left = r"(?<![\w])" if form[:1].isalnum() else ""
+    right = r"(?![\w])" if form[-1:].isalnum() else ""
+    return f"{left}{body}{right}"
+
+
+def _alternation(forms: list[str]) -> str:
+    """Alternation, longest first; forms with an upper-case letter match case-sensitively."""
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    alts = []
+    for f in ordered:
+        pat = _phrase(f)
+        alts.append(f"(?-i:{pat})" if any(c.isupper() for c in f) else pat)
+    return "|".join(alts)
+
+
+def _key(form: str, case_sensitive: bool) -> str:
+    folded = " ".join(form.split())
+    return folded if case_sensitive else folded.lower()
+
+
+def lookup_form(table: dict[str, Any], surface: str) -> Any:
+    """Find a matched surface in a form table (exact case first, then case-folded)."""
+    folded = " ".join(surface.split())
+    if folded in table:
+        return table[folded]
+    return table.get(folded.lower())
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleError(path, f"cannot read rule file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise RuleError(path, f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line) from exc
+    if not isinstance(data, dict):
+        raise RuleError(path, "expected a mapping at the top level", value=type(data).__name__)
+    return data
+
+
+def _str_list(path: Path, field: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RuleError(path, "expected a list of non-empty strings", field=field, value=value)
+    return [str(v) for v in value]
+
+
+def _check_keys(path: Path, field: str, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise RuleError(path, "unknown key", field=f"{field}.{key}" if field else key, allowed=allowed)
+
+
+def load_numeric_rules(directory: Path | None = None) -> NumericRules:
+    """Read and compile ``hedges.yaml`` and ``units.yaml`` from ``directory`` (default: the shipped rules)."""
+    base = directory or rules_dir()
+    hedges_path = base / "hedges.yaml"
+    units_path = base / "units.yaml"
+    hedges = _load_yaml(hedges_path)
+    _check_keys(hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join"))
+
+    before = hedges.get("before") or {}
+    after = hedges.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        raise RuleError(hedges_path, "expected a mapping of comparator to phrases", field="before/after")
+    _check_keys(hedges_path, "before", before, BOUND_COMPARATORS)
+    _check_keys(hedges_path, "after", after, AFTER_COMPARATORS)
+    before_map: dict[str, str] = {}
+    for cmp, forms in before.items():
+        for f in _str_list(hedges_path, f"before.{cmp}", forms):
+            before_map[_key(f, False)] = cmp
+    after_map: dict[str, str] = {}
+    for cmp, forms in after.items():
+        for f in _str_list(hedges_path, f"after.{cmp}", forms):
+            after_map[_key(f, False)] = cmp
+    rng = hedges.get("range") or {}
+    if not isinstance(rng, dict):
+        raise RuleError(hedges_path, "expected a mapping", field="range", value=rng)
+    _check_keys(hedges_path, "range", rng, ("open", "join", "change_verbs"))
+    opens = _str_list(hedges_path, "range.open", rng.get("open", []))
+    joins = _str_list(hedges_path, "range.join", rng.get("join", []))
+    verbs = _str_list(hedges_path, "range.change_verbs", rng.get("change_verbs", []))
+    compound = _str_list(hedges_path, "compound_join", hedges.get("compound_join", []))
+    exempt = _str_list(hedges_path, "duration_exempt", hedges.get("duration_exempt", []))
+
+    units = _load_yaml(units_path)
+    _check_keys(units_path, "", units, ("percent", "percentage_point", "currencies", "quantities"))
+    unit_forms: dict[str, UnitForm] = {}
+    for kind in ("percent", "percentage_point"):
+        spec = units.get(kind)
+        if not isinstance(spec, dict) or "unit" not in spec:
+            raise RuleError(units_path, "expected {unit: ..., forms: [...]}", field=kind, value=spec)
+        for f in _str_list(units_path, f"{kind}.forms", spec.get("forms")):
+            unit_forms[_key(f, True)] = UnitForm(str(spec["unit"]), kind)
+    currency_before: dict[str, str] = {}
+    currencies = units.get("currencies") or {}
+    if not isinstance(currencies, dict):
+        raise RuleError(units_path, "expected a mapping of ISO code to forms", field="currencies")
+    for code, spec in currencies.items():
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code):
+            raise RuleError(units_path, "currency key must be an ISO 4217 code", field="currencies", value=code)
+        if not isinstance(spec, dict):
+            raise RuleError(units_path, "expected {before: [...], after: [...]}", field=f"currencies.{code}")
+        _check_keys(units_path, f"currencies.{code}", spec, ("before", "after"))
+        for f in _str_list(units_path, f"currencies.{code}.before", spec.get("before", [])):
+            currency_before[_key(f, True)] = code
+        for f in _str_list(units_path, f"currencies.{code}.after", spec.get("after", [])):
+            unit_forms[_key(f, True)] = UnitForm(code, "money")
+    quantities = units.get("quantities") or {}
+    if not isinstance(quantities, dict):
+        raise RuleError(units_path, "expected a mapping of pint unit to forms", field="quantities")
+    for unit, forms in quantities.items():
+        for f in _str_list(units_path, f"quantities.{unit}", forms):
+            unit_forms.setdefault(_key(f, True), UnitForm(str(unit), "quantity"))
+
+    return NumericRules(
+        before=re.compile(rf"(?:{_alternation(list(before_map))})\s*$", re.IGNORECASE),
+        before_forward=re.compile(rf"(?:{_alternation(list(before_map))})\s*", re.IGNORECASE),
+        before_comparator=before_map,
+        after=re.compile(rf"\s*(?:{_alternation(list(after_map))})", re.IGNORECASE),
+        after_comparator=after_map,
+        duration_exempt=frozenset(e.lower() for e in exempt),
+        range_open=re.compile(rf"(?:{_alternation(opens)})\s+(?:the\s+)?$", re.IGNORECASE),
+        range_join=re.compile(rf"\s*(?:{_alternation(joins)})\s*", re.IGNORECASE),
+        change_verbs=frozenset(v.lower() for v in verbs),
+        compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
+        currency_before=re.compile(rf"(?:{_alternation(list(currency_before))})\s*$", re.IGNORECASE),
+        currency_before_code=currency_before,
+        unit_after=re.compile(rf"(?:\s*|-)(?:{_alternation(list(unit_forms))})", re.IGNORECASE),
+        unit_after_form=unit_forms,
+    )
+
+
+@cache
+def default_numeric_rules() -> NumericRules:
+    """The shipped rules, compiled once per process."""
+    return load_numeric_rules()

@@ -57,6 +57,8 @@ SCALES: Final[dict[str, float]] = {
     "trillion": 1e12,
     "quadrillion": 1e15,
     "quintillion": 1e18,
+    "sextillion": 1e21,
+    "septillion": 1e24,
 }
 #: Abbreviated scales written right after digits ("1.2bn", "30k", "$3.5m").  ``m`` and ``b`` are only read as
 #: scales after a currency (otherwise "48m" is 48 metres); that decision is the scanner's.

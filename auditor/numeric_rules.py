@@ -47,24 +47,27 @@ class NumericRules:
     currency_before_code: dict[str, str]
     unit_after: re.Pattern[str]
     unit_after_form: dict[str, UnitForm]
+    vague: re.Pattern[str]  # searched around a vague trigger word
+    vague_range: dict[str, tuple[float, float, str]]
 
 
-def _phrase(form: str) -> str:
+def _phrase(form: str, left_boundary: bool = True) -> str:
     """Regex for a phrase: words separated by any run of spaces; words keep a left/right word boundary."""
     parts = [re.escape(p) for p in form.split()]
     body = r"\s+".join(parts)
-    left = r"(?<![\w])" if form[:1].isalnum() else ""
+    left = r"(?<![\w])" if form[:1].isalnum() and left_boundary else ""
     right = r"(?![\w])" if form[-1:].isalnum() else ""
     return f"{left}{body}{right}"
 
 
-def _alternation(forms: list[str]) -> str:
-    """Alternation, longest first; forms with an upper-case letter match case-sensitively."""
+def _alternation(forms: list[str], left_boundary: bool = True) -> str:
+    """Alternation, longest first; forms with an upper-case letter, and short ones, match case-sensitively."""
     ordered = sorted(set(forms), key=lambda f: (-len(f), f))
     alts = []
     for f in ordered:
-        pat = _phrase(f)
-        alts.append(f"(?-i:{pat})" if any(c.isupper() for c in f) else pat)
+        pat = _phrase(f, left_boundary)
+        exact = any(c.isupper() for c in f) or (len(f) <= 2 and f.isalpha())
+        alts.append(f"(?-i:{pat})" if exact else pat)
     return "|".join(alts)
 
 
@@ -113,7 +116,7 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     hedges_path = base / "hedges.yaml"
     units_path = base / "units.yaml"
     hedges = _load_yaml(hedges_path)
-    _check_keys(hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join"))
+    _check_keys(hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join", "vague"))
 
     before = hedges.get("before") or {}
     after = hedges.get("after") or {}
@@ -138,6 +141,19 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     verbs = _str_list(hedges_path, "range.change_verbs", rng.get("change_verbs", []))
     compound = _str_list(hedges_path, "compound_join", hedges.get("compound_join", []))
     exempt = _str_list(hedges_path, "duration_exempt", hedges.get("duration_exempt", []))
+
+    vague_range: dict[str, tuple[float, float, str]] = {}
+    vague = hedges.get("vague") or {}
+    if not isinstance(vague, dict):
+        raise RuleError(hedges_path, "expected a mapping of phrase to [low, high, kind]", field="vague")
+    for phrase, spec in vague.items():
+        ok = isinstance(spec, list) and len(spec) == 3 and all(isinstance(x, int | float) for x in spec[:2])
+        if not ok or spec[2] not in ("count", "percent") or spec[0] > spec[1]:
+            raise RuleError(
+                hedges_path, "expected [low, high, kind] with low <= high", field=f"vague.{phrase}", value=spec,
+                allowed=("count", "percent"),
+            )
+        vague_range[_key(str(phrase), False)] = (float(spec[0]), float(spec[1]), str(spec[2]))
 
     units = _load_yaml(units_path)
     _check_keys(units_path, "", units, ("percent", "percentage_point", "currencies", "quantities"))
@@ -182,8 +198,10 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
         currency_before=re.compile(rf"(?:{_alternation(list(currency_before))})\s*$", re.IGNORECASE),
         currency_before_code=currency_before,
-        unit_after=re.compile(rf"(?:\s*|-)(?:{_alternation(list(unit_forms))})", re.IGNORECASE),
+        unit_after=re.compile(rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE),
         unit_after_form=unit_forms,
+        vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
+        vague_range=vague_range,
     )
 
 

@@ -43,21 +43,31 @@ _SEED_WORDS = sorted(
     reverse=True,
 )
 SEED: Final = re.compile(
-    rf"(?<![\d])\d|(?<![\w.])\.\d|[{_FRACTION_CHARS}]|\b(?:{'|'.join(_SEED_WORDS)})\b",
+    rf"(?<![\d])\d|(?<![\w.])\.\d|[{_FRACTION_CHARS}]|\b(?:{'|'.join(_SEED_WORDS)})\b"
+    r"|\b(?P<vague>hundreds|thousands|millions|billions|dozens|tens|scores|percent|percentage|majority|minority)\b",
     re.IGNORECASE,
 )
 _DIGIT_TOKEN = re.compile(
-    r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?|\.\d+"
+    r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
+    r"(?:\.\d+)?|\.\d+"
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
 _SEP = re.compile(r"[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
 _SPACES = re.compile(r"[ \t\u00a0]*")
 _EXPONENT = re.compile(r"[eE][+-]?\d+(?![\w])|\s?[x×]\s?10\^[-+]?\d+")
+_POWER = re.compile(r"\^([-+]*)(\d+)(?![\d])")
 _FRACTION = re.compile(r"/(\d+)(?![\d/])")
 _MIXED_FRACTION = re.compile(r"[ \t]+(\d+)/(\d+)(?![\d/])")
 _SCALE_ABBREV = re.compile(r"(?:[ \t\u00a0]?)(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])")
+_MEGA_CURRENCY = re.compile(r"[ \t]?(?:M|MM)(USD|EUR|GBP|AUD|CAD|CHF|SEK|NOK|DKK)(?![\w])|[ \t]?(USD|EUR|GBP)[ \t]+million(?![\w])")
+_MEGA_CURRENCY_BEFORE = re.compile(r"(?<![\w])M(USD|EUR|GBP|AUD|CAD|CHF)[ \t]?$")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.[A-Za-z]{2,}")
+_SUB_UNITS: Final = {"foot": ("inch", 12.0), "USD": ("USC", 100.0), "pound": ("ounce", 16.0), "hour": ("minute", 60.0)}
+_MAJOR_CURRENCY_WORDS = re.compile(r"dollars?|euros?|pounds?", re.IGNORECASE)
+_GLUED_ID = re.compile(r"[A-Za-z]+\d")
+_INCH = re.compile(r"[ \t]*(?:in\.?|inch(?:es)?)(?![\w])")
 _SCALE_WORD = re.compile(
-    r"[ \t\u00a0]+(hundred|thousand|million|billion|trillion|lakh|crore)s?(?![\w])", re.IGNORECASE
+    r"[ \t\u00a0]+(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])", re.IGNORECASE
 )
 _PLUS_SUFFIX = re.compile(r"(?:\+|-?plus(?![\w]))")
 _NEGATIVE_WORD = re.compile(r"(?<![\w])(?:minus|negative)\s+$", re.IGNORECASE)
@@ -73,7 +83,7 @@ _YEAR_BEFORE = re.compile(
     r"winter|spring|autumn|fall|year|fiscal|through|circa|c\.|the)\s+$|['’]s\s+$|[(\[]$",
     re.IGNORECASE,
 )
-_AGE_AFTER = re.compile(r"-?\s?years?[- ]old|-year-old|-month-old|\s?yo(?![\w])", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"-years?-old|-month-old|-week-old|-day-old|\s?yo(?![\w])", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"(?<![\w])(?:aged|age|ages)\s+$", re.IGNORECASE)
 _CITATION_BEFORE = re.compile(
     r"(?<![\w])(?:p|pp|page|pages|vol|volume|no|nos|nr|nrs|number|chapter|section|article|art|paragraph|para|"
@@ -147,9 +157,18 @@ class Scanner:
         """Every numeric claim in ``text`` (with ``all_numbers``, every number, each with its kind)."""
         out: list[Mention] = []
         pos = 0
+        urls = [(m.start(), m.end()) for m in _URL.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
         for seed in SEED.finditer(text):
             s = seed.start()
             if s < pos:
+                continue
+            if urls and any(a <= s < b for a, b in urls):
+                continue
+            if seed.group("vague") is not None:
+                vague = self._vague(text, s)
+                if vague is not None and vague.start >= pos:
+                    out.append(vague)
+                    pos = vague.end
                 continue
             try:
                 found = self._expression(text, s)
@@ -163,6 +182,19 @@ class Scanner:
                 if all_numbers or m.kind in _CLAIM_KINDS:
                     out.append(m)
         return out
+
+    def _vague(self, text: str, pos: int) -> Mention | None:
+        """ "hundreds of thousands", "a small percentage": an explicit vague range around a trigger word."""
+        window_start = max(0, pos - 12)
+        for m in self.rules.vague.finditer(text, window_start, min(len(text), pos + 40)):
+            if m.start() <= pos < m.end():
+                spec = lookup_form(self.rules.vague_range, m.group())
+                if spec is None:
+                    return None
+                low, high, kind = spec
+                unit = "percent" if kind == "percent" else None
+                return Mention(m.start(), m.end(), None, low, high, "range", True, None, kind, unit)
+        return None
 
     # -- numbers -----------------------------------------------------------------------------------------------
 
@@ -195,6 +227,11 @@ class Scanner:
             precision *= 10.0**power
             end = exp.end()
             scaled = True
+        power = _POWER.match(text, end)
+        if power is not None and exp is None:
+            sign = -1 if power.group(1).count("-") % 2 else 1
+            value = abs(value) ** (sign * int(power.group(2))) * (-1 if value < 0 else 1)
+            return _Num(pos, power.end(), value, value_precision(value), False, True, "")
         frac = _FRACTION.match(text, end)
         if frac is not None and "," not in raw and "." not in raw and int(frac.group(1)) != 0:
             value = value / int(frac.group(1))
@@ -204,6 +241,11 @@ class Scanner:
             value += int(mixed.group(1)) / int(mixed.group(2))
             return _Num(pos, mixed.end(), value, value_precision(value), False, False, "")
         num = _Num(pos, end, value, precision, False, scaled, raw)
+        mega = _MEGA_CURRENCY.match(text, end)
+        if mega is not None:
+            num.value, num.precision, num.end = value * 1e6, precision * 1e6, mega.end()
+            num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
+            return num
         word = _SCALE_WORD.match(text, end)
         if word is not None:
             return self._continue_words(text, pos, [raw.replace(",", "")], word.start(), num)
@@ -227,6 +269,8 @@ class Scanner:
         if self.rules.currency_before.search(before):
             return True
         if token in ("M", "G", "B", "T"):
+            return glued or abbr.end() >= len(text) or not text[abbr.end()].isalnum()
+        if token == "b":
             return glued
         # "11m people", "2m refugees": a lower-case m before a plural noun is a million, not metres
         nxt = re.match(r"\s+([a-z]+)", text[abbr.end() : abbr.end() + 30])
@@ -237,17 +281,19 @@ class Scanner:
         if m is None:
             return None
         first = m.group().lower()
-        if first in ORDINAL_WORDS and first not in ("half", "quarter"):
-            # "a third", "two thirds" are fractions when a numerator stands before them; else ordinals
+        is_denominator = first in DENOMINATORS and first not in ("half", "halves", "quarter", "quarters")
+        if first in ORDINAL_WORDS or is_denominator:
+            # "a third" is a fraction ("two thirds" is read from its numerator); a bare "third" is an ordinal
             a = _A_BEFORE.search(text, max(0, pos - 4), pos)
-            if a is None or first in ("first", "second"):
+            if a is not None and is_denominator:
+                v = 1.0 / DENOMINATORS[first]
+                end = m.end()
+                if not _lone_fraction_ok(text, end):
+                    return None
+                return _Num(a.start(), end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
+            if first in ORDINAL_WORDS:
                 return _Num(pos, m.end(), float(_ordinal_value(first)), 1.0, True, False, "", kind="ordinal")
-            start = a.start()
-            v = 1.0 / DENOMINATORS[first]
-            end = m.end()
-            if not _LONE_FRACTION_FOLLOWERS.match(text, end):
-                return None
-            return _Num(start, end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
+            return None
         start = pos
         words: list[str] = []
         a = _A_BEFORE.search(text, max(0, pos - 4), pos)
@@ -264,17 +310,18 @@ class Scanner:
         last_good = (list(words), end) if head is not None else None
         cursor = pos
         has_digits = head is not None
+        in_decimal = False
+        small_and: tuple[list[str], int] | None = None  # before an "and" that must lead to a fraction
+        first = head is None
         while True:
-            sep = _SEP.match(text, cursor)
-            at = sep.end() if sep is not None and cursor != pos else cursor
-            if cursor == pos and prev == "digit":
-                at = _SPACES.match(text, cursor).end()  # type: ignore[union-attr]
-            if text[cursor:at].count("\n"):
+            at = cursor if first else _SEP.match(text, cursor).end()  # type: ignore[union-attr]
+            first = False
+            if "\n" in text[cursor:at]:
                 break
             tok = _WORD_TOKEN.match(text, at)
             if tok is None:
                 dig = _DIGIT_TOKEN.match(text, at)
-                if dig is not None and prev in ("scale", "and") and "," not in dig.group():
+                if dig is not None and prev in ("scale", "and") and "," not in dig.group() and not in_decimal:
                     words.append(dig.group())
                     prev = "digit"
                     cursor = end = dig.end()
@@ -284,14 +331,26 @@ class Scanner:
                 break
             w = tok.group().lower()
             cat = _category(w)
-            if cat is None or not _allowed(prev, cat, w, words):
+            if in_decimal and cat in ("unit", "tens"):
+                pass
+            elif cat is None or not _allowed(prev, cat, w, words):
                 break
+            elif in_decimal:
+                break
+            if cat == "and" and prev in ("unit", "tens", "digit") and small_and is None and last_good is not None:
+                small_and = (list(last_good[0]), last_good[1])
+            if cat == "point":
+                in_decimal = True
             words.append(w)
             prev = cat
             cursor = tok.end()
             if cat not in ("and", "a", "of", "point"):
                 end = cursor
                 last_good = (list(words), end)
+        if small_and is not None and last_good is not None:
+            tail = last_good[0][len(small_and[0]) :]
+            if not any(t in DENOMINATORS for t in tail):
+                last_good = small_and
         if last_good is None:
             return None
         words, end = last_good
@@ -299,8 +358,10 @@ class Scanner:
             return None
         if words == ["half"] or words == ["quarter"]:
             # "half of the country" is a ratio; "half-time", "first half" are not numbers
-            if not _LONE_FRACTION_FOLLOWERS.match(text, end):
+            if not _lone_fraction_ok(text, end):
                 return None
+            a = _A_BEFORE.search(text, max(0, start - 4), start)
+            start = a.start() if a is not None else start
             v = 0.5 if words == ["half"] else 0.25
             return _Num(start, end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
         value = parse_words(words)
@@ -331,9 +392,9 @@ class Scanner:
         if other is not None:
             kind, end = other
             return [self._plain(num, kind, end)], end
-        if num.words and num.value == 1 and not num.scaled and not self._lone_one_counts(text, num):
-            return None
         sign = _NEGATIVE_WORD.search(text, max(0, num.start - 12), num.start)
+        if num.words and num.value == 1 and not num.scaled and sign is None and not self._lone_one_counts(text, num):
+            return None
         if sign is not None:
             num.value = -num.value
             num.start = sign.start()
@@ -347,19 +408,25 @@ class Scanner:
         ratio = _RATIO_JOIN.match(text, num.end)
         if ratio is not None and num.unit is None and not num.scaled:
             den = self._safe_number(text, ratio.end())
-            if den is not None and den.unit is None and 0 < num.value < den.value <= 1e6:
-                v = num.value / den.value
-                return [self._mention(start, den.end, v, None, None, "eq", False, None, "ratio", "ratio")], den.end
+            over = ratio.group().strip().lower() == "over"
+            if den is not None and den.unit is None and den.value > 0 and (over or 0 < abs(num.value) < den.value <= 1e6):
+                ratio_num = _Num(start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio")
+                ratio_num.precision = value_precision(ratio_num.value)
+                comparator, qstart = self._qualifier_before(text, start, ratio_num)
+                end = den.end
+                after = self._after_qualifier(text, end)
+                if after is not None and comparator == "eq":
+                    comparator, end = after
+                return [self._bounded(qstart, end, ratio_num, comparator)], end
         # a range: "2 to 3 million", "between 20 and 30 percent", "30,000-40,000", "5k-20k"
         rng = self._range(text, first, start)
         if rng is not None:
             return rng
         comparator, qstart = self._qualifier_before(text, start, first)
-        end = first.end
-        after = self.rules.after.match(text, end)
+        end = self._compound_units(text, first)
+        after = self._after_qualifier(text, end)
         if after is not None and comparator in ("eq", "approx"):
-            comparator = lookup_form(self.rules.after_comparator, after.group().strip()) or comparator
-            end = after.end()
+            comparator, end = after
         elif (plus := _PLUS_SUFFIX.match(text, end)) is not None and comparator == "eq":
             comparator = "ge"
             end = plus.end()
@@ -370,9 +437,47 @@ class Scanner:
             return [compound], compound.end
         return [mention], end
 
+    def _after_qualifier(self, text: str, end: int) -> tuple[str, int] | None:
+        """ "or more", "or less" after a number, unless another number follows ("or less than 6000")."""
+        after = self.rules.after.match(text, end)
+        if after is None:
+            return None
+        if SEED.match(text, _SPACES.match(text, after.end()).end()) is not None:  # type: ignore[union-attr]
+            return None
+        cmp = lookup_form(self.rules.after_comparator, after.group().strip())
+        return (cmp, after.end()) if cmp is not None else None
+
+    def _compound_units(self, text: str, num: _Num) -> int:
+        """ "5 feet 2 inches", "3 dollars 50 cents", "15 dollars and 50": add the smaller unit's part."""
+        if num.unit not in _SUB_UNITS:
+            return num.end
+        sub_unit, factor = _SUB_UNITS[num.unit]
+        m = re.match(r"\s+(?:and\s+)?", text[num.end : num.end + 8])
+        if m is None:
+            return num.end
+        at = num.end + m.end()
+        if at >= len(text) or SEED.match(text, at) is None:
+            return num.end
+        part = self._number(text, at)
+        if part is None or part.kind == "ordinal" or not 0 <= part.value < factor:
+            return num.end
+        self._unit(text, part)
+        if num.unit == "foot" and part.unit is None and (inch := _INCH.match(text, part.end)) is not None:
+            part.unit, part.end = "inch", inch.end()
+        money_words = num.kind == "money" and _MAJOR_CURRENCY_WORDS.search(text, num.start, num.end) is not None
+        if part.unit == sub_unit or (part.unit is None and money_words and part.end == len(text.rstrip(".")) or
+                                     part.unit is None and money_words and not text[part.end:part.end + 2].strip(" .,;")):
+            num.value += part.value / factor
+            num.precision = min(num.precision, 1.0 / factor)
+            num.end = part.end
+        return num.end
+
     def _safe_number(self, text: str, pos: int) -> _Num | None:
         if pos >= len(text):
             return None
+        article = re.match(r"an?\s+", text[pos : pos + 4], re.IGNORECASE)
+        if article is not None:
+            pos += article.end()
         seed = SEED.match(text, pos)
         if seed is None:
             return None
@@ -416,7 +521,7 @@ class Scanner:
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
             return False
         nxt = re.match(r"\s*([A-Za-z']+)", text[num.end : num.end + 20])
-        return not (nxt is None or nxt.group(1).lower() in _ONE_FOLLOWERS)
+        return nxt is None or nxt.group(1).lower() not in _ONE_FOLLOWERS
 
     def _currency(self, text: str, num: _Num) -> int:
         """Attach a currency written before the number; return the start of the expression."""
@@ -498,6 +603,8 @@ class Scanner:
             return None
         if connector in ("-", "–", "—") and second.kind in _NON_CLAIM_DIGIT_KINDS:
             return None
+        if first.unit is not None and second.unit is not None and first.unit != second.unit:
+            return None
         low_v, high_v = first.value, second.value
         if second.scaled and not first.scaled and not first.words and low_v * _scale_of(second) <= high_v:
             low_v *= _scale_of(second)
@@ -563,8 +670,13 @@ class Scanner:
         prev_char = text[s - 1] if s > 0 else " "
         next_char = text[e] if e < len(text) else " "
         # glued to letters: identifiers ("A320", "F-16", "COVID-19", "G20")
-        if prev_char.isalpha() or (prev_char == "-" and s > 1 and text[s - 2].isalpha() and text[s - 2].isupper()):
-            return "identifier", e
+        if prev_char.isalpha() or (prev_char == "-" and s > 1 and text[s - 2].isalpha()):
+            if not (prev_char.isalpha() and self.rules.currency_before.search(text, max(0, s - 4), s)):
+                return "identifier", e
+        unit_here = self.rules.unit_after.match(text, e)
+        unit_ok = unit_here is not None and not text[unit_here.end() : unit_here.end() + 1].isalnum()
+        if next_char.isalpha() and _GLUED_ID.match(text, e) and not unit_ok:
+            return "identifier", _GLUED_ID.match(text, e).end()  # type: ignore[union-attr]
         if next_char.isalpha() and not num.scaled:
             suffix = _ORDINAL_SUFFIX.match(text, e)
             if suffix is not None:
@@ -581,7 +693,7 @@ class Scanner:
             assert d is not None
             return "date", d.end()
         phone = _PHONE.match(text, s - 1 if prev_char == "+" else s)
-        if phone is not None and phone.group().count("-") + phone.group().count(" ") >= 2 and len(
+        if phone is not None and re.search(r"[-()+/.]", phone.group()) and phone.group().count("-") + phone.group().count(" ") >= 2 and len(
             re.sub(r"\D", "", phone.group())
         ) >= 9:
             return "phone", phone.end()
@@ -599,7 +711,7 @@ class Scanner:
                 return "citation", e
             if (
                 len(plain) == 4
-                and 1000 <= int(plain) <= 2100
+                and 1800 <= int(plain) <= 2100
                 and self.rules.unit_after.match(text, e) is None
                 and not self.rules.currency_before.search(text, max(0, s - 8), s)
                 and not self.rules.before.search(text[max(0, s - 48) : s])
@@ -617,6 +729,11 @@ class Scanner:
 
 _CLAIM_KINDS: Final = frozenset({"count", "money", "percent", "percentage_point", "quantity", "ratio"})
 _NON_CLAIM_DIGIT_KINDS: Final = frozenset({"year", "date", "time", "phone", "identifier"})
+
+
+def _lone_fraction_ok(text: str, end: int) -> bool:
+    """A fraction on its own is a number before "of the …" or at the very end of the text."""
+    return bool(_LONE_FRACTION_FOLLOWERS.match(text, end)) or not text[end:].strip(" .,;:!?)\n")
 
 
 def _category(w: str) -> str | None:
@@ -646,7 +763,12 @@ def _allowed(prev: str, cat: str, w: str, words: list[str]) -> bool:
     if cat == "tens":
         return prev in ("start", "hundred", "scale", "and", "point")
     if cat == "hundred":
-        return prev in ("start", "digit", "unit", "tens", "a", "half") and w == "hundred"
+        group = words[max((i for i, t in enumerate(words) if t in SCALES and t != "hundred"), default=-1) + 1 :]
+        if "hundred" in group or "hundreds" in group:
+            return False
+        if w == "hundreds":
+            return prev in ("digit", "unit", "tens")
+        return prev in ("start", "digit", "unit", "tens", "a", "half")
     if cat == "scale":
         return prev in ("start", "digit", "unit", "tens", "hundred", "a", "denom", "scale_small", "half", "scale")
     if cat == "dozen":
@@ -710,7 +832,7 @@ def _looks_like_years(first: _Num, second: _Num) -> bool:
     return (
         len(p1) == 4
         and p1.isdigit()
-        and 1000 <= int(p1) <= 2100
+        and 1800 <= int(p1) <= 2100
         and (len(p2) in (2, 4))
         and p2.isdigit()
         and first.unit is None

@@ -29,22 +29,64 @@ class UnitForm:
     kind: str
 
 
+_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+|[^\w\s]+")
+
+
+def phrase_key(phrase: str) -> str:
+    """Normal form of a phrase for look-ups: tokens lower-cased and joined by one space ("US$" -> "us $")."""
+    return " ".join(t.lower() for t in _TOKEN.findall(phrase))
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseIndex:
+    """Phrases that must stand right before a position, found by dictionary look-up of the last few tokens.
+
+    Much faster than an end-anchored regex search over a window: at most ``max_words`` look-ups per call.
+    """
+
+    table: dict[str, str]
+    max_words: int
+
+    @classmethod
+    def build(cls, table: dict[str, str]) -> PhraseIndex:
+        keyed = {phrase_key(k): v for k, v in table.items()}
+        return cls(keyed, max((len(k.split()) for k in keyed), default=1))
+
+    def find(self, text: str, pos: int, span: int = 48) -> tuple[str, int] | None:
+        """(value, start offset) of the longest phrase ending right before ``pos`` (white space allowed)."""
+        lo = max(0, pos - span)
+        window = text[lo:pos]
+        tokens = list(_TOKEN.finditer(window))
+        if not tokens or window[tokens[-1].end() :].strip():
+            return None
+        for n in range(min(self.max_words, len(tokens)), 0, -1):
+            seg = tokens[-n:]
+            key = " ".join(t.group().lower() for t in seg)
+            value = self.table.get(key)
+            if value is None:
+                continue
+            first = seg[0]
+            if first.start() == 0 and lo > 0 and text[lo - 1].isalnum() and first.group()[0].isalnum():
+                continue  # the phrase would start inside a word cut by the window
+            return value, lo + first.start()
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class NumericRules:
     """Compiled qualifier, range and unit patterns."""
 
-    before: re.Pattern[str]  # searched on the text just before a number, anchored at its end
+    before: PhraseIndex  # qualifiers right before a number
     before_forward: re.Pattern[str]  # the same phrases, matched forward (a second bound after "and")
     before_comparator: dict[str, str]
     after: re.Pattern[str]  # matched right after a number (and its unit)
     after_comparator: dict[str, str]
     duration_exempt: frozenset[str]
-    range_open: re.Pattern[str]
+    range_open: PhraseIndex
     range_join: re.Pattern[str]
     change_verbs: frozenset[str]
     compound_join: re.Pattern[str]
-    currency_before: re.Pattern[str]
-    currency_before_code: dict[str, str]
+    currency_before: PhraseIndex
     unit_after: re.Pattern[str]
     unit_after_form: dict[str, UnitForm]
     vague: re.Pattern[str]  # searched around a vague trigger word
@@ -186,18 +228,17 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
             unit_forms.setdefault(_key(f, True), UnitForm(str(unit), "quantity"))
 
     return NumericRules(
-        before=re.compile(rf"(?:{_alternation(list(before_map))})\s*$", re.IGNORECASE),
+        before=PhraseIndex.build(before_map),
         before_forward=re.compile(rf"(?:{_alternation(list(before_map))})\s*", re.IGNORECASE),
         before_comparator=before_map,
         after=re.compile(rf"\s*(?:{_alternation(list(after_map))})", re.IGNORECASE),
         after_comparator=after_map,
         duration_exempt=frozenset(e.lower() for e in exempt),
-        range_open=re.compile(rf"(?:{_alternation(opens)})\s+(?:the\s+)?$", re.IGNORECASE),
+        range_open=PhraseIndex.build({**{o: o for o in opens}, **{f"{o} the": o for o in opens}}),
         range_join=re.compile(rf"\s*(?:{_alternation(joins)})\s*", re.IGNORECASE),
         change_verbs=frozenset(v.lower() for v in verbs),
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
-        currency_before=re.compile(rf"(?:{_alternation(list(currency_before))})\s*$", re.IGNORECASE),
-        currency_before_code=currency_before,
+        currency_before=PhraseIndex.build(currency_before),
         unit_after=re.compile(rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE),
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),

@@ -38,13 +38,37 @@ MONTHS: Final = (
 )
 _FRACTION_CHARS = "".join(UNICODE_FRACTIONS)
 _SEED_WORDS = sorted(
-    set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "dozens", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS,
-    key=len,
-    reverse=True,
+    set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS
 )
+_VAGUE_TRIGGERS = ("hundreds", "thousands", "millions", "billions", "dozens", "tens", "scores", "percent",
+                   "percentage", "majority", "minority")
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` factored by common prefixes, so a position is rejected after one char."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            body = f"(?:{body})?"
+        return body
+
+    return build(tree)
+
+
+#: Where an expression may start: a digit, a fraction sign, a number word, or a vague-quantity trigger word.
 SEED: Final = re.compile(
-    rf"(?<![\d])\d|(?<![\w.])\.\d|[{_FRACTION_CHARS}]|\b(?:{'|'.join(_SEED_WORDS)})\b"
-    r"|\b(?P<vague>hundreds|thousands|millions|billions|dozens|tens|scores|percent|percentage|majority|minority)\b",
+    rf"(?<![\d])\d|(?<![\w.])\.\d|[{_FRACTION_CHARS}]"
+    rf"|\b(?=[a-zA-Z])(?:(?P<vague>(?:{_trie(list(_VAGUE_TRIGGERS))})\b)|(?:{_trie(_SEED_WORDS)})\b)",
     re.IGNORECASE,
 )
 _DIGIT_TOKEN = re.compile(
@@ -266,7 +290,7 @@ class Scanner:
         token = abbr.group(1)
         glued = abbr.start() == abbr.end() - len(token)
         before = text[max(0, pos - 12) : pos]
-        if self.rules.currency_before.search(before):
+        if self.rules.currency_before.find(text, pos, 12) is not None:
             return True
         if token in ("M", "G", "B", "T"):
             return glued or abbr.end() >= len(text) or not text[abbr.end()].isalnum()
@@ -525,12 +549,10 @@ class Scanner:
 
     def _currency(self, text: str, num: _Num) -> int:
         """Attach a currency written before the number; return the start of the expression."""
-        m = self.rules.currency_before.search(text, max(0, num.start - 8), num.start)
-        if m is None:
+        found = self.rules.currency_before.find(text, num.start, 10)
+        if found is None:
             return num.start
-        code = lookup_form(self.rules.currency_before_code, m.group().strip())
-        if code is None:
-            return num.start
+        code, cur_start = found
         num.unit = code
         num.kind = "money"
         if not num.scaled:
@@ -541,7 +563,7 @@ class Scanner:
                 num.precision *= scale
                 num.end = abbr.end()
                 num.scaled = True
-        return m.start()
+        return cur_start
 
     def _unit(self, text: str, num: _Num) -> None:
         """Attach a unit, percent sign or currency word written after the number."""
@@ -569,33 +591,27 @@ class Scanner:
             num.unit = form.unit
 
     def _qualifier_before(self, text: str, start: int, num: _Num) -> tuple[str, int]:
-        window = text[max(0, start - 48) : start]
-        m = self.rules.before.search(window)
-        if m is None:
+        found = self.rules.before.find(text, start)
+        if found is None:
             return "eq", start
-        phrase = m.group().strip()
-        cmp = lookup_form(self.rules.before_comparator, phrase)
-        if cmp is None:
+        cmp, q_start = found
+        if num.unit in _TIME_UNITS and text[q_start:start].strip().lower() in self.rules.duration_exempt:
             return "eq", start
-        if phrase.lower() in self.rules.duration_exempt and num.unit in _TIME_UNITS:
-            return "eq", start
-        return cmp, start - (len(window) - m.start())
+        return cmp, q_start
 
     def _range(self, text: str, first: _Num, start: int) -> tuple[list[Mention], int] | None:
         join = self.rules.range_join.match(text, first.end)
         if join is None:
             return None
         connector = join.group().strip().lower()
-        window = text[max(0, start - 40) : start]
-        opener = self.rules.range_open.search(window)
-        open_word = opener.group().split()[0].lower() if opener is not None else None
+        opener = self.rules.range_open.find(text, start, 24)
+        open_word = opener[0] if opener is not None else None
         if connector == "and" and open_word != "between":
             return None
         if connector in ("-", "–", "—") and (first.words or first.plain.startswith("0")):
             return None
-        if open_word == "from":
-            before = window[: opener.start()] if opener is not None else ""
-            verb = re.search(r"([A-Za-z]+)\W*$", before)
+        if open_word == "from" and opener is not None:
+            verb = _WORD_BEFORE.search(text, max(0, opener[1] - 24), opener[1])
             if verb is not None and verb.group(1).lower() in self.rules.change_verbs:
                 return None  # "rose from 8 million to 9.4 million": two claims
         second = self._safe_number(text, join.end())
@@ -617,11 +633,11 @@ class Scanner:
         if _looks_like_years(first, second) or _looks_like_score(text, first, second, connector):
             return None
         if opener is not None:
-            start = start - (len(window) - opener.start())
+            start = opener[1]
         else:
-            qual = self.rules.before.search(window)
-            if qual is not None and lookup_form(self.rules.before_comparator, qual.group().strip()) == "approx":
-                start = start - (len(window) - qual.start())
+            qual = self.rules.before.find(text, start)
+            if qual is not None and qual[0] == "approx":
+                start = qual[1]
         precision = min(first.precision, second.precision)
         kind = first.kind if first.kind != "count" else second.kind
         unit = first.unit or second.unit
@@ -671,7 +687,7 @@ class Scanner:
         next_char = text[e] if e < len(text) else " "
         # glued to letters: identifiers ("A320", "F-16", "COVID-19", "G20")
         if prev_char.isalpha() or (prev_char == "-" and s > 1 and text[s - 2].isalpha()):
-            if not (prev_char.isalpha() and self.rules.currency_before.search(text, max(0, s - 4), s)):
+            if not (prev_char.isalpha() and self.rules.currency_before.find(text, s, 6)):
                 return "identifier", e
         unit_here = self.rules.unit_after.match(text, e)
         unit_ok = unit_here is not None and not text[unit_here.end() : unit_here.end() + 1].isalnum()
@@ -713,8 +729,8 @@ class Scanner:
                 len(plain) == 4
                 and 1800 <= int(plain) <= 2100
                 and self.rules.unit_after.match(text, e) is None
-                and not self.rules.currency_before.search(text, max(0, s - 8), s)
-                and not self.rules.before.search(text[max(0, s - 48) : s])
+                and self.rules.currency_before.find(text, s, 10) is None
+                and self.rules.before.find(text, s) is None
             ):
                 if _YEAR_BEFORE.search(text, max(0, s - 12), s) or not re.match(r"\s+[a-z]", text[e : e + 3]):
                     return "year", e

@@ -97,7 +97,10 @@ _PLUS_SUFFIX = re.compile(r"(?:\+|-?plus(?![\w]))")
 _NEGATIVE_WORD = re.compile(r"(?<![\w])(?:minus|negative)\s+$", re.IGNORECASE)
 _A_BEFORE = re.compile(r"(?<![\w])an?\s+$", re.IGNORECASE)
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![\w])", re.IGNORECASE)
-_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|GMT|UTC|BST|CET)?|\d{1,2}\s*[ap]\.?m\.?(?![\w])", re.I)
+_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m(?![\w])|GMT|UTC|BST|CET)?|\d{1,2}\s*(?:[ap]\.m\.|[ap]m(?![\w]))",
+    re.IGNORECASE,
+)
 _DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
 _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])")
@@ -382,9 +385,9 @@ class Scanner:
             return None
         if words == ["half"] or words == ["quarter"]:
             # "half of the country" is a ratio; "half-time", "first half" are not numbers
-            if not _lone_fraction_ok(text, end):
-                return None
             a = _A_BEFORE.search(text, max(0, start - 4), start)
+            if not (_LONE_FRACTION_FOLLOWERS.match(text, end) or (a is not None and _lone_fraction_ok(text, end))):
+                return None
             start = a.start() if a is not None else start
             v = 0.5 if words == ["half"] else 0.25
             return _Num(start, end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
@@ -714,9 +717,10 @@ class Scanner:
         ) >= 9:
             return "phone", phone.end()
         if not num.scaled and plain.isdigit():
-            if _DATE_AFTER.match(text, e) or _DATE_BEFORE.search(text, max(0, s - 12), s):
+            date_after = _DATE_AFTER.match(text, e)
+            if date_after is not None or _DATE_BEFORE.search(text, max(0, s - 12), s):
                 if int(plain) <= 31 or len(plain) == 4:
-                    return "date", e
+                    return "date", date_after.end() if date_after is not None else e
             if _AGE_AFTER.match(text, e):
                 age = _AGE_AFTER.match(text, e)
                 assert age is not None

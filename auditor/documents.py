@@ -1,9 +1,55 @@
-"""Reading articles: files, folders, JSONL batches and stdin into :class:`Document` records and the documents table."""
+"""Reading articles (files, folders, JSONL batches, stdin) into :class:`Document` records and a table.
+
+:func:`read_documents` streams: it holds one file (or one JSONL line) at a time, so a corpus of any size reads
+in constant memory. A bad file or line never stops the run; it is handed to ``on_error`` as a
+:class:`~auditor.errors.DocumentError` naming the file and line, and reading goes on with the next one.
+
+Sources and their ``doc_id``:
+
+* ``.txt`` / ``.md``: one article per file, ``doc_id`` = the path as given (a Markdown ``# Heading`` on the
+  first line becomes the title);
+* ``.html`` / ``.htm``: the main text only (trafilatura), with the page's title and publication date when
+  declared;
+* ``.jsonl``: one article per line with ``id``, ``text`` and optional ``title``, ``date`` (ISO date or
+  datetime), ``source``; other keys are ignored; a line without ``id`` gets ``<path>:<line>``;
+* a directory: every file above, recursively, in sorted order, skipping hidden entries and ``README.*`` files
+  (a folder's own documentation is not an article);
+* ``-``: standard input, one article, or JSONL when the first non-space character is ``{``.
+
+Text is UTF-8 (a byte-order mark is dropped). A file in another encoding is decoded from the encoding that
+charset-normalizer detects, with a :class:`DecodingWarning` naming the file and the encoding, or rejected when
+the detection is not confident; files containing NUL bytes are rejected as binary.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from itertools import chain
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from auditor.errors import DocumentError
+from auditor.schemas import DocumentsSchema, validate
+
+#: File suffixes read as articles (compared case-insensitively).
+SUFFIXES: Final = (".htm", ".html", ".jsonl", ".md", ".txt")
+#: The source name that means standard input, and the id/path its documents are reported under.
+STDIN: Final = "-"
+STDIN_NAME: Final = "<stdin>"
+
+_HTML: Final = frozenset({".html", ".htm"})
+_UTF32_BOMS: Final = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_UTF16_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_DATE_FORMS: Final = "YYYY-MM-DD or an ISO 8601 datetime such as 2015-10-01T08:30:00Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +61,297 @@ class Document:
     title: str | None = None
     date: date | None = None
     source: str | None = None
+
+
+class DecodingWarning(UserWarning):
+    """A document was not UTF-8 and was decoded from a detected encoding (the message names both)."""
+
+
+ErrorHandler = Callable[[DocumentError], None]
+# What the per-source readers yield: a document with its file and line (for duplicate ids), or an error.
+_Item = tuple[Document, str, int | None] | DocumentError
+
+
+def read_documents(sources: Sequence[str | Path], *, on_error: ErrorHandler) -> Iterator[Document]:
+    """Yield the articles of ``sources`` one at a time; each bad file or line goes to ``on_error`` instead.
+
+    Document ids must be unique across all sources: a repeated id is an error and its document is skipped.
+    """
+    seen: set[str] = set()
+    for source in sources:
+        for item in _read_source(source):
+            if isinstance(item, DocumentError):
+                on_error(item)
+                continue
+            doc, where, line = item
+            if doc.doc_id in seen:
+                on_error(
+                    DocumentError(
+                        where, f"duplicate document id {doc.doc_id!r}; ids must be unique", line=line
+                    )
+                )
+                continue
+            seen.add(doc.doc_id)
+            yield doc
+
+
+def documents_frame(docs: Iterable[Document]) -> pd.DataFrame:
+    """The documents table (``doc_id, title, date, source, text``) of ``docs``, validated."""
+    rows = [(d.doc_id, d.title, d.date, d.source, d.text) for d in docs]
+    frame = pd.DataFrame.from_records(rows, columns=["doc_id", "title", "date", "source", "text"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return validate(DocumentsSchema, frame, "documents")
+
+
+# --- sources ------------------------------------------------------------------------------------------------
+
+
+def _read_source(source: str | Path) -> Iterator[_Item]:
+    if str(source) == STDIN:
+        yield from _read_stdin()
+        return
+    path = Path(source)
+    if path.is_dir():
+        for file in _walk(path):
+            yield from _read_file(file)
+    elif not path.exists():
+        yield DocumentError(path.as_posix(), "no such file or directory")
+    else:
+        yield from _read_file(path)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """The article files under ``root``, depth-first in sorted order, without hidden entries or READMEs."""
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.upper().startswith("README."):
+                continue
+            if Path(name).suffix.lower() in SUFFIXES:
+                yield Path(folder, name)
+
+
+def _read_file(path: Path) -> Iterator[_Item]:
+    where = path.as_posix()
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        yield DocumentError(
+            where, f"unsupported file type {suffix or '(no suffix)'!r}; allowed: {', '.join(SUFFIXES)}"
+        )
+        return
+    try:
+        if suffix == ".jsonl":
+            with path.open("rb") as stream:
+                yield from _read_jsonl(stream, where)
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield DocumentError(where, f"cannot read the file: {exc.strerror or exc}")
+        return
+    try:
+        text = _decode(data, where)
+        title: str | None = None
+        published: date | None = None
+        if suffix in _HTML:
+            text, title, published = _html_article(text)
+        elif suffix == ".md":
+            title = _markdown_title(text)
+    except DocumentError as exc:
+        yield exc
+        return
+    if not text.strip():
+        yield DocumentError(where, "no text to read (the file is empty or holds only markup)")
+        return
+    yield Document(doc_id=where, text=text, title=title, date=published), where, None
+
+
+def _read_stdin() -> Iterator[_Item]:
+    stream = sys.stdin.buffer
+    head: list[bytes] = []
+    for raw in stream:
+        head.append(raw)
+        if raw.removeprefix(codecs.BOM_UTF8).strip():
+            break
+    start = b"".join(head).removeprefix(codecs.BOM_UTF8).lstrip()
+    if start.startswith(b"{"):
+        yield from _read_jsonl(chain(head, stream), STDIN_NAME)
+        return
+    try:
+        text = _decode(b"".join(head) + stream.read(), STDIN_NAME)
+    except DocumentError as exc:
+        yield exc
+        return
+    if not text.strip():
+        yield DocumentError(STDIN_NAME, "no text to read (standard input is empty)")
+        return
+    yield Document(doc_id=STDIN_NAME, text=text), STDIN_NAME, None
+
+
+# --- JSONL --------------------------------------------------------------------------------------------------
+
+
+def _read_jsonl(lines: Iterable[bytes], where: str) -> Iterator[_Item]:
+    """One document per non-blank line; a binary stream stops at its first NUL byte with one error."""
+    for number, line in enumerate(lines, start=1):
+        raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+        if b"\x00" in raw:
+            yield DocumentError(
+                where, "binary data (NUL byte); expected UTF-8 JSON, one object per line", line=number
+            )
+            return
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw.rstrip(b"\r\n").decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            byte = f"0x{raw[exc.start]:02x}"
+            reason = f"not valid UTF-8 (byte {byte} at column {exc.start + 1}); JSONL must be UTF-8"
+            yield DocumentError(where, reason, line=number)
+            continue
+        except json.JSONDecodeError as exc:
+            reason = f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+            yield DocumentError(where, reason, line=number)
+            continue
+        yield _record(record, where, number)
+
+
+def _record(record: object, where: str, line: int) -> _Item:
+    """A JSONL object as a document, or the error naming its first bad field."""
+    if not isinstance(record, dict):
+        return DocumentError(where, f"expected a JSON object, got {_json_type(record)}", line=line)
+    text = record.get("text")
+    if text is None:
+        reason = "missing field 'text'" if "text" not in record else "field 'text' is null; expected a string"
+        return DocumentError(where, reason, line=line)
+    if not isinstance(text, str):
+        return DocumentError(where, f"field 'text' must be a string, got {_json_type(text)}", line=line)
+    if not text.strip():
+        return DocumentError(where, "field 'text' is empty", line=line)
+    raw_id = record.get("id")
+    if raw_id is None:
+        doc_id = f"{where}:{line}"
+    elif isinstance(raw_id, str) and raw_id.strip():
+        doc_id = raw_id
+    elif isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        doc_id = str(raw_id)
+    else:
+        reason = f"field 'id' must be a non-empty string or an integer (got {raw_id!r})"
+        return DocumentError(where, reason, line=line)
+    fields: dict[str, str | None] = {}
+    for name in ("title", "source"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            reason = f"field {name!r} must be a string or null, got {_json_type(value)} {value!r}"
+            return DocumentError(where, reason, line=line)
+        fields[name] = value
+    published = record.get("date")
+    try:
+        day = _parse_date(published)
+    except ValueError:
+        reason = f"field 'date' is not a date (got {published!r}); allowed: {_DATE_FORMS}, or null"
+        return DocumentError(where, reason, line=line)
+    doc = Document(doc_id=doc_id, text=text, title=fields["title"], date=day, source=fields["source"])
+    return doc, where, line
+
+
+def _parse_date(value: object) -> date | None:
+    """An ISO 8601 date or datetime (its calendar date as written); ``None`` or ``""`` for no date."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return datetime.fromisoformat(value).date()
+
+
+def _json_type(value: object) -> str:
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+# --- bytes to text ------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, where: str) -> str:
+    """UTF-8 (BOM dropped) as is; UTF-16/32 with a BOM or a confidently detected encoding with a warning."""
+    if data.startswith(codecs.BOM_UTF8):
+        text = _strict(data[len(codecs.BOM_UTF8) :], "utf-8", where)
+    elif data.startswith(_UTF32_BOMS + _UTF16_BOMS):
+        encoding = "utf-32" if data.startswith(_UTF32_BOMS) else "utf-16"
+        text = _strict(data, encoding, where)
+        _warn_decoded(where, encoding)
+    elif (nul := data.find(b"\x00")) >= 0:
+        raise DocumentError(where, f"binary file (NUL byte at offset {nul}); expected text in UTF-8")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = _detected(data, where, exc)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _strict(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            where, f"not valid {encoding} despite its byte-order mark (offset {exc.start})"
+        ) from None
+
+
+def _detected(data: bytes, where: str, exc: UnicodeDecodeError) -> str:
+    import charset_normalizer  # noqa: PLC0415 - only files that are not UTF-8 pay for the detector
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        reason = (
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and its encoding cannot be "
+            "detected with confidence; re-save it as UTF-8"
+        )
+        raise DocumentError(where, reason) from None
+    _warn_decoded(where, best.encoding)
+    return str(best)
+
+
+def _warn_decoded(where: str, encoding: str) -> None:
+    message = f"{where}: not UTF-8; decoded as {encoding}, check the text"
+    warnings.warn(message, DecodingWarning, stacklevel=2)
+
+
+# --- markup -------------------------------------------------------------------------------------------------
+
+
+def _markdown_title(text: str) -> str | None:
+    """The first line as a title when it is a level-one ``# Heading``."""
+    first = text.lstrip("\n").split("\n", 1)[0]
+    if not first.startswith("# "):
+        return None
+    return first[2:].strip() or None
+
+
+def _html_article(html: str) -> tuple[str, str | None, date | None]:
+    """Main text, title and declared publication date of a page (its plain text if it has no main text)."""
+    import trafilatura  # noqa: PLC0415 - heavy, and only HTML inputs need it
+
+    params = {"extensive_search": False, "original_date": True}
+    result = trafilatura.bare_extraction(
+        html, include_comments=False, with_metadata=True, date_extraction_params=params
+    )
+    text = getattr(result, "text", None) or ""
+    if not text.strip():
+        text = trafilatura.html2txt(html) or ""
+    title = getattr(result, "title", None) or None
+    try:
+        published = _parse_date(getattr(result, "date", None))
+    except ValueError:
+        published = None
+    return text, title, published

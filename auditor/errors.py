@@ -137,3 +137,12 @@ class StoreError(AuditorError, OSError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class OutputError(AuditorError, OSError):
+    """An output (a report file or folder, a chart) cannot be written: names the path and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

@@ -46,16 +46,27 @@ class PhraseIndex:
 
     table: dict[str, str]
     max_words: int
+    last_tokens: frozenset[str]  # the last token of every phrase: a cheap first test
 
     @classmethod
     def build(cls, table: dict[str, str]) -> PhraseIndex:
         keyed = {phrase_key(k): v for k, v in table.items()}
-        return cls(keyed, max((len(k.split()) for k in keyed), default=1))
+        return cls(
+            keyed,
+            max((len(k.split()) for k in keyed), default=1),
+            frozenset(k.rsplit(" ", 1)[-1] for k in keyed),
+        )
 
     def find(self, text: str, pos: int, span: int = 48) -> tuple[str, int] | None:
         """(value, start offset) of the longest phrase ending right before ``pos`` (white space allowed)."""
         lo = max(0, pos - span)
         window = text[lo:pos]
+        tail = window.rstrip()
+        if not tail:
+            return None
+        last = _TOKEN.findall(tail[-24:])
+        if not last or last[-1].lower() not in self.last_tokens:
+            return None
         tokens = list(_TOKEN.finditer(window))
         if not tokens or window[tokens[-1].end() :].strip():
             return None

@@ -65,11 +65,15 @@ def _trie(words: list[str]) -> str:
     return build(tree)
 
 
-#: Where an expression may start: a digit, a fraction sign, a number word, or a vague-quantity trigger word.
+def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
+    """Each word in lower case, Capitalised and UPPER case (faster than a case-insensitive pattern)."""
+    return sorted({v for w in words for v in (w.lower(), w.capitalize(), w.upper())})
+
+
+#: Where an expression may start: a digit run, a fraction sign, a number word, or a vague-quantity trigger word.
 SEED: Final = re.compile(
-    rf"(?<![\d])\d|(?<![\w.])\.\d|[{_FRACTION_CHARS}]"
-    rf"|\b(?=[a-zA-Z])(?:(?P<vague>(?:{_trie(list(_VAGUE_TRIGGERS))})\b)|(?:{_trie(_SEED_WORDS)})\b)",
-    re.IGNORECASE,
+    rf"\d+|[{_FRACTION_CHARS}]"
+    rf"|(?<![A-Za-z])(?:(?P<vague>{_trie(_cased(_VAGUE_TRIGGERS))})|{_trie(_cased(_SEED_WORDS))})(?![A-Za-z])"
 )
 _DIGIT_TOKEN = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
@@ -187,6 +191,8 @@ class Scanner:
         urls = [(m.start(), m.end()) for m in _URL.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
         for seed in SEED.finditer(text):
             s = seed.start()
+            if s > 0 and text[s - 1] == "." and (s < 2 or not text[s - 2].isalnum()) and text[s].isdigit():
+                s -= 1  # ".08"
             if s < pos:
                 continue
             if urls and any(a <= s < b for a, b in urls):

@@ -1,0 +1,92 @@
+"""``auditor extract PATH...``: the numbers stated in articles, streamed to a table, CSV, JSON or JSONL."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from auditor.cli import EXIT_BAD_INPUT
+from auditor.documents import read_documents
+from auditor.errors import DocumentError, UsageError
+from auditor.output import FORMATS, atomic_output, open_writer
+from auditor.schemas import ClaimsSchema, columns
+
+_FILE_TABLE_WIDTH = 10_000
+
+
+@click.command(
+    "extract",
+    epilog="A bad file or JSONL line is reported as 'error: FILE:LINE: reason' and skipped; the other "
+    "documents are still processed and the exit status is then 2.",
+)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; csv, json or jsonl (one claim a line, the claims-table columns) for programs.",
+)
+@click.option(
+    "--all-numbers",
+    is_flag=True,
+    help="Also list numbers that are not claims (years, dates, times, ordinals, phone numbers...) with their "
+    "kind.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Documents per batch; memory grows with the batch, not with the corpus.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced in one step when done) instead of standard output.",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    *,
+    paths: tuple[str, ...],
+    fmt: str,
+    all_numbers: bool,
+    batch_size: int,
+    output: Path | None,
+) -> None:
+    """Extract the numeric claims of the articles at PATH... (files, folders, JSONL batches, or - for stdin).
+
+    Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
+    """
+    from auditor.extract import extract_batches  # noqa: PLC0415 - the extractor loads only when it runs
+
+    failures = 0
+
+    def report(error: DocumentError) -> None:
+        nonlocal failures
+        failures += 1
+        click.echo(f"error: {error}", err=True)
+
+    if output is not None and not output.parent.is_dir():
+        raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
+    documents = read_documents(paths, on_error=report)
+    batches = extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size)
+    with ExitStack() as stack:
+        stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
+        # A table in a file keeps whole cells; on a terminal it fits the window.
+        width = None if output is None else _FILE_TABLE_WIDTH
+        writer = open_writer(fmt, stream, columns(ClaimsSchema) if fmt != "table" else None, width=width)
+        for batch in batches:
+            writer.write(batch)
+        writer.close()
+
+    if failures:
+        what = "input was" if failures == 1 else "inputs were"
+        click.echo(f"error: {failures} bad {what} skipped; the rest was processed", err=True)
+        ctx.exit(EXIT_BAD_INPUT)

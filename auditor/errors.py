@@ -122,7 +122,9 @@ class SchemaError(DataError):
 class UsageError(AuditorError, ValueError):
     """A command was called with options that do not fit together or values outside what is allowed."""
 
-    def __init__(self, option: str, value: object, allowed: Iterable[str] | None = None, reason: str = "") -> None:
+    def __init__(
+        self, option: str, value: object, allowed: Iterable[str] | None = None, reason: str = ""
+    ) -> None:
         self.option = option
         self.value = value
         self.allowed = sorted(str(a) for a in allowed) if allowed is not None else None

@@ -53,7 +53,7 @@ class Extractor:
             return
         try:
             mentions = self.scanner.scan(text, all_numbers=all_numbers)
-        except Exception:  # extraction is total: unreadable text yields no claim  # noqa: BLE001
+        except Exception:  # extraction is total: unreadable text yields no claim
             return
         if not mentions:
             return

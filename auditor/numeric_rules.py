@@ -169,7 +169,9 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     hedges_path = base / "hedges.yaml"
     units_path = base / "units.yaml"
     hedges = _load_yaml(hedges_path)
-    _check_keys(hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join", "vague"))
+    _check_keys(
+        hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join", "vague")
+    )
 
     before = hedges.get("before") or {}
     after = hedges.get("after") or {}
@@ -203,7 +205,10 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         ok = isinstance(spec, list) and len(spec) == 3 and all(isinstance(x, int | float) for x in spec[:2])
         if not ok or spec[2] not in ("count", "percent") or spec[0] > spec[1]:
             raise RuleError(
-                hedges_path, "expected [low, high, kind] with low <= high", field=f"vague.{phrase}", value=spec,
+                hedges_path,
+                "expected [low, high, kind] with low <= high",
+                field=f"vague.{phrase}",
+                value=spec,
                 allowed=("count", "percent"),
             )
         vague_range[_key(str(phrase), False)] = (float(spec[0]), float(spec[1]), str(spec[2]))
@@ -223,7 +228,9 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         raise RuleError(units_path, "expected a mapping of ISO code to forms", field="currencies")
     for code, spec in currencies.items():
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}", code):
-            raise RuleError(units_path, "currency key must be an ISO 4217 code", field="currencies", value=code)
+            raise RuleError(
+                units_path, "currency key must be an ISO 4217 code", field="currencies", value=code
+            )
         if not isinstance(spec, dict):
             raise RuleError(units_path, "expected {before: [...], after: [...]}", field=f"currencies.{code}")
         _check_keys(units_path, f"currencies.{code}", spec, ("before", "after"))
@@ -250,7 +257,9 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         change_verbs=frozenset(v.lower() for v in verbs),
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
         currency_before=PhraseIndex.build(currency_before),
-        unit_after=re.compile(rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE),
+        unit_after=re.compile(
+            rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE
+        ),
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
         vague_range=vague_range,

@@ -1,11 +1,11 @@
 """Finding numeric expressions in text: where each number is, its value or interval, unit and kind.
 
-One pass over the text with a seed pattern (a digit, a number word, a fraction sign); from each seed the scanner
-reads the whole expression with anchored patterns: the number itself (digits, words, scales, fractions), a currency
-before it, a unit or percent sign after it, a qualifier before or after it ("more than", "or more"), a second number
-joined into a range ("2 to 3 million", "between 20 and 30"), and what kind of number it is (a year, a date, a phone
-number, an ordinal… are numbers but not claims).  Language data comes from ``rules/hedges.yaml`` and
-``rules/units.yaml`` through :mod:`auditor.numeric_rules`; value arithmetic from :mod:`auditor.numbers`.
+One pass over the text with a seed pattern (a digit, a number word, a fraction sign, a vague-quantity word); from each
+seed the scanner reads the whole expression: the number itself (:mod:`auditor.number_reader`), a currency before it,
+a unit or percent sign after it, a qualifier before or after it ("more than", "or more"), a second number joined
+into a range ("2 to 3 million", "between 20 and 30"), and whether it is a number that is not a claim
+(:mod:`auditor.number_kinds`).  Language data comes from ``rules/hedges.yaml`` and ``rules/units.yaml`` through
+:mod:`auditor.numeric_rules`.
 """
 
 from __future__ import annotations
@@ -14,134 +14,82 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
-from auditor.numbers import (
-    DENOMINATORS,
-    DOZENS,
-    SCALE_ABBREVIATIONS,
-    SCALES,
-    TENS,
-    UNICODE_FRACTIONS,
-    UNITS,
-    parse_words,
-    read_digits,
-    value_precision,
+from auditor.number_kinds import (
+    CLAIM_KINDS,
+    NON_CLAIM_DIGIT_KINDS,
+    looks_like_score,
+    looks_like_years,
+    non_claim_kind,
 )
+from auditor.number_reader import (
+    SCALE_ABBREV,
+    SEED,
+    SPACES,
+    NumberReader,
+    Reading,
+    scale_of,
+)
+from auditor.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.numeric_rules import NumericRules, lookup_form
 
-ORDINAL_WORDS: Final = frozenset(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth hundredth".split()
-)
-MONTHS: Final = (
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"
-    "september|october|november|december"
-)
-_FRACTION_CHARS = "".join(UNICODE_FRACTIONS)
-_SEED_WORDS = sorted(
-    set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS
-)
-_VAGUE_TRIGGERS = ("hundreds", "thousands", "millions", "billions", "dozens", "tens", "scores", "percent",
-                   "percentage", "majority", "minority")
-
-
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` factored by common prefixes, so a position is rejected after one char."""
-    tree: dict[str, dict] = {}  # type: ignore[type-arg]
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            body = f"(?:{body})?"
-        return body
-
-    return build(tree)
-
-
-def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
-    """Each word in lower case, Capitalised and UPPER case (faster than a case-insensitive pattern)."""
-    return sorted({v for w in words for v in (w.lower(), w.capitalize(), w.upper())})
-
-
-#: Where an expression may start: a digit run, a fraction sign, a number word, or a vague-quantity trigger word.
-SEED: Final = re.compile(
-    rf"\d+|[{_FRACTION_CHARS}]"
-    rf"|(?<![A-Za-z])(?:(?P<vague>{_trie(_cased(_VAGUE_TRIGGERS))})|{_trie(_cased(_SEED_WORDS))})(?![A-Za-z])"
-)
-_DIGIT_TOKEN = re.compile(
-    r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
-    r"(?:\.\d+)?|\.\d+"
-)
-_WORD_TOKEN = re.compile(r"[A-Za-z]+")
-_SEP = re.compile(r"[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
-_SPACES = re.compile(r"[ \t\u00a0]*")
-_EXPONENT = re.compile(r"[eE][+-]?\d+(?![\w])|\s?[x×]\s?10\^[-+]?\d+")
-_POWER = re.compile(r"\^([-+]*)(\d+)(?![\d])")
-_FRACTION = re.compile(r"/(\d+)(?![\d/])")
-_MIXED_FRACTION = re.compile(r"[ \t]+(\d+)/(\d+)(?![\d/])")
-_SCALE_ABBREV = re.compile(r"(?:[ \t\u00a0]?)(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])")
-_MEGA_CURRENCY = re.compile(r"[ \t]?(?:M|MM)(USD|EUR|GBP|AUD|CAD|CHF|SEK|NOK|DKK)(?![\w])|[ \t]?(USD|EUR|GBP)[ \t]+million(?![\w])")
-_MEGA_CURRENCY_BEFORE = re.compile(r"(?<![\w])M(USD|EUR|GBP|AUD|CAD|CHF)[ \t]?$")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.[A-Za-z]{2,}")
-_SUB_UNITS: Final = {"foot": ("inch", 12.0), "USD": ("USC", 100.0), "pound": ("ounce", 16.0), "hour": ("minute", 60.0)}
+_SUB_UNITS: Final = {
+    "foot": ("inch", 12.0),
+    "USD": ("USC", 100.0),
+    "pound": ("ounce", 16.0),
+    "hour": ("minute", 60.0),
+}
 _MAJOR_CURRENCY_WORDS = re.compile(r"dollars?|euros?|pounds?", re.IGNORECASE)
-_GLUED_ID = re.compile(r"[A-Za-z]+\d")
 _INCH = re.compile(r"[ \t]*(?:in\.?|inch(?:es)?)(?![\w])")
-_SCALE_WORD = re.compile(
-    r"[ \t\u00a0]+(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])", re.IGNORECASE
-)
 _PLUS_SUFFIX = re.compile(r"(?:\+|-?plus(?![\w]))")
 _NEGATIVE_WORD = re.compile(r"(?<![\w])(?:minus|negative)\s+$", re.IGNORECASE)
-_A_BEFORE = re.compile(r"(?<![\w])an?\s+$", re.IGNORECASE)
-_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![\w])", re.IGNORECASE)
-_TIME = re.compile(
-    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m(?![\w])|GMT|UTC|BST|CET)?|\d{1,2}\s*(?:[ap]\.m\.|[ap]m(?![\w]))",
-    re.IGNORECASE,
-)
-_DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
-_DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
-_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])")
-_PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,}\d")
-_YEAR_BEFORE = re.compile(
-    r"(?<![\w])(?:in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"
-    r"winter|spring|autumn|fall|year|fiscal|through|circa|c\.|the)\s+$|['’]s\s+$|[(\[]$",
-    re.IGNORECASE,
-)
-_AGE_AFTER = re.compile(r"-years?-old|-month-old|-week-old|-day-old|\s?yo(?![\w])", re.IGNORECASE)
-_AGE_BEFORE = re.compile(r"(?<![\w])(?:aged|age|ages)\s+$", re.IGNORECASE)
-_CITATION_BEFORE = re.compile(
-    r"(?<![\w])(?:p|pp|page|pages|vol|volume|no|nos|nr|nrs|number|chapter|section|article|art|paragraph|para|"
-    r"figure|fig|table|exercise|exercises|resolution|rule|route|highway|flight|version|v|room|platform|gate|"
-    r"bus|line|level|grade|class|episode|season|act|scene|verse|psalm|amendment|item|step|phase|stage|"
-    r"district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*$",
-    re.IGNORECASE,
-)
-_SCORE_BEFORE = re.compile(
-    r"(?<![\w])(?:won|lost|beat|beaten|drew|draw|defeated|score|scored|scoreline|victory|defeat|win|loss|lead|"
-    r"led|trailed|trailing)\s+(?:\w+\s+){0,3}$",
-    re.IGNORECASE,
-)
-_ADDRESS_AFTER = re.compile(
-    r"\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Square|Place|Way)\b"
-)
-_LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*\(?$")
-_LIST_AFTER = re.compile(r"[.)][ \t]+\S")
 _RATIO_JOIN = re.compile(r"\s+(?:in|out\s+of|of\s+every|over)\s+", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _ONE_DETERMINERS = frozenset(
-    "the this that which each every any no some another last only one such what whichever".split()
+    [
+        "the",
+        "this",
+        "that",
+        "which",
+        "each",
+        "every",
+        "any",
+        "no",
+        "some",
+        "another",
+        "last",
+        "only",
+        "one",
+        "such",
+        "what",
+        "whichever",
+    ]
 )
 _ONE_FOLLOWERS = frozenset(
-    "of another day time who that which is was you i he she it they we thing way or and another's".split()
+    [
+        "of",
+        "another",
+        "day",
+        "time",
+        "who",
+        "that",
+        "which",
+        "is",
+        "was",
+        "you",
+        "i",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "thing",
+        "way",
+        "or",
+        "and",
+        "another's",
+    ]
 )
-_LONE_FRACTION_FOLLOWERS = re.compile(r"\s+(?:of|the|its|their|all|those|his|her|our|them)\b", re.IGNORECASE)
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
 
@@ -161,26 +109,12 @@ class Mention:
     unit: str | None
 
 
-@dataclass(slots=True)
-class _Num:
-    """A bare number read at a position, before qualifiers and ranges."""
-
-    start: int
-    end: int
-    value: float
-    precision: float
-    words: bool  # written (at least partly) in words
-    scaled: bool  # a scale word or abbreviation was applied
-    plain: str  # the digits as written, for year/identifier tests ("" for words)
-    unit: str | None = None
-    kind: str = "count"
-
-
 class Scanner:
     """Finds :class:`Mention` objects in a text using compiled numeric rules."""
 
     def __init__(self, rules: NumericRules) -> None:
         self.rules = rules
+        self.reader = NumberReader(rules)
 
     # -- public ----------------------------------------------------------------------------------------------
 
@@ -188,7 +122,11 @@ class Scanner:
         """Every numeric claim in ``text`` (with ``all_numbers``, every number, each with its kind)."""
         out: list[Mention] = []
         pos = 0
-        urls = [(m.start(), m.end()) for m in _URL.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
+        urls = (
+            [(m.start(), m.end()) for m in _URL.finditer(text)]
+            if ("://" in text or "www." in text or "@" in text)
+            else []
+        )
         for seed in SEED.finditer(text):
             s = seed.start()
             if s > 0 and text[s - 1] == "." and (s < 2 or not text[s - 2].isalnum()) and text[s].isdigit():
@@ -212,7 +150,7 @@ class Scanner:
             mentions, consumed = found
             pos = max(pos, consumed)
             for m in mentions:
-                if all_numbers or m.kind in _CLAIM_KINDS:
+                if all_numbers or m.kind in CLAIM_KINDS:
                     out.append(m)
         return out
 
@@ -229,209 +167,34 @@ class Scanner:
                 return Mention(m.start(), m.end(), None, low, high, "range", True, None, kind, unit)
         return None
 
-    # -- numbers -----------------------------------------------------------------------------------------------
-
-    def _number(self, text: str, pos: int) -> _Num | None:
-        """Read one number starting exactly at ``pos`` (digits, words, scale, fraction)."""
-        ch = text[pos]
-        if ch in UNICODE_FRACTIONS:
-            v = UNICODE_FRACTIONS[ch]
-            return _Num(pos, pos + 1, v, value_precision(v), True, False, "")
-        if ch.isdigit() or ch == ".":
-            return self._digits_number(text, pos)
-        return self._words_number(text, pos)
-
-    def _digits_number(self, text: str, pos: int) -> _Num | None:
-        m = _DIGIT_TOKEN.match(text, pos)
-        if m is None:
-            return None
-        raw = m.group()
-        read = read_digits(raw)
-        if read is None:
-            return None
-        value, precision = read
-        end = m.end()
-        scaled = False
-        exp = _EXPONENT.match(text, end)
-        if exp is not None:
-            e = exp.group()
-            power = int(e.split("^")[1]) if "^" in e else int(e[1:])
-            value *= 10.0**power
-            precision *= 10.0**power
-            end = exp.end()
-            scaled = True
-        power = _POWER.match(text, end)
-        if power is not None and exp is None:
-            sign = -1 if power.group(1).count("-") % 2 else 1
-            value = abs(value) ** (sign * int(power.group(2))) * (-1 if value < 0 else 1)
-            return _Num(pos, power.end(), value, value_precision(value), False, True, "")
-        frac = _FRACTION.match(text, end)
-        if frac is not None and "," not in raw and "." not in raw and int(frac.group(1)) != 0:
-            value = value / int(frac.group(1))
-            return _Num(pos, frac.end(), value, value_precision(value), False, False, "")
-        mixed = _MIXED_FRACTION.match(text, end)
-        if mixed is not None and int(mixed.group(2)) > int(mixed.group(1)) > 0:
-            value += int(mixed.group(1)) / int(mixed.group(2))
-            return _Num(pos, mixed.end(), value, value_precision(value), False, False, "")
-        num = _Num(pos, end, value, precision, False, scaled, raw)
-        mega = _MEGA_CURRENCY.match(text, end)
-        if mega is not None:
-            num.value, num.precision, num.end = value * 1e6, precision * 1e6, mega.end()
-            num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
-            return num
-        word = _SCALE_WORD.match(text, end)
-        if word is not None:
-            return self._continue_words(text, pos, [raw.replace(",", "")], word.start(), num)
-        abbr = _SCALE_ABBREV.match(text, end)
-        if abbr is not None:
-            token = abbr.group(1)
-            if token in ("m", "b", "M", "B", "T", "G") and not self._glued_scale_ok(text, pos, abbr):
-                return num
-            scale = SCALE_ABBREVIATIONS[token]
-            num.value = value * scale
-            num.precision = precision * scale
-            num.end = abbr.end()
-            num.scaled = True
-        return num
-
-    def _glued_scale_ok(self, text: str, pos: int, abbr: re.Match[str]) -> bool:
-        """Single-letter scales: "M"/"G"/"B"/"T" glued to digits, or "m"/"bn" after a currency or before people."""
-        token = abbr.group(1)
-        glued = abbr.start() == abbr.end() - len(token)
-        before = text[max(0, pos - 12) : pos]
-        if self.rules.currency_before.find(text, pos, 12) is not None:
-            return True
-        if token in ("M", "G", "B", "T"):
-            return glued or abbr.end() >= len(text) or not text[abbr.end()].isalnum()
-        if token == "b":
-            return glued
-        # "11m people", "2m refugees": a lower-case m before a plural noun is a million, not metres
-        nxt = re.match(r"\s+([a-z]+)", text[abbr.end() : abbr.end() + 30])
-        return bool(glued and nxt and nxt.group(1).endswith("s") and nxt.group(1) not in ("is", "was", "has"))
-
-    def _words_number(self, text: str, pos: int) -> _Num | None:
-        m = _WORD_TOKEN.match(text, pos)
-        if m is None:
-            return None
-        first = m.group().lower()
-        is_denominator = first in DENOMINATORS and first not in ("half", "halves", "quarter", "quarters")
-        if first in ORDINAL_WORDS or is_denominator:
-            # "a third" is a fraction ("two thirds" is read from its numerator); a bare "third" is an ordinal
-            a = _A_BEFORE.search(text, max(0, pos - 4), pos)
-            if a is not None and is_denominator:
-                v = 1.0 / DENOMINATORS[first]
-                end = m.end()
-                if not _lone_fraction_ok(text, end):
-                    return None
-                return _Num(a.start(), end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
-            if first in ORDINAL_WORDS:
-                return _Num(pos, m.end(), float(_ordinal_value(first)), 1.0, True, False, "", kind="ordinal")
-            return None
-        start = pos
-        words: list[str] = []
-        a = _A_BEFORE.search(text, max(0, pos - 4), pos)
-        if a is not None and (first in SCALES or first in DOZENS or first in ("half", "quarter")):
-            if first not in ("half", "quarter"):
-                start = a.start()
-                words.append("a")
-        return self._continue_words(text, start, words, pos, None)
-
-    def _continue_words(self, text: str, start: int, words: list[str], pos: int, head: _Num | None) -> _Num | None:
-        """Walk number words (and digit groups) from ``pos``, keeping only what forms one number."""
-        end = head.end if head is not None else start
-        prev = "digit" if head is not None else "start"
-        last_good = (list(words), end) if head is not None else None
-        cursor = pos
-        has_digits = head is not None
-        in_decimal = False
-        small_and: tuple[list[str], int] | None = None  # before an "and" that must lead to a fraction
-        first = head is None
-        while True:
-            at = cursor if first else _SEP.match(text, cursor).end()  # type: ignore[union-attr]
-            first = False
-            if "\n" in text[cursor:at]:
-                break
-            tok = _WORD_TOKEN.match(text, at)
-            if tok is None:
-                dig = _DIGIT_TOKEN.match(text, at)
-                if dig is not None and prev in ("scale", "and") and "," not in dig.group() and not in_decimal:
-                    words.append(dig.group())
-                    prev = "digit"
-                    cursor = end = dig.end()
-                    has_digits = True
-                    last_good = (list(words), end)
-                    continue
-                break
-            w = tok.group().lower()
-            cat = _category(w)
-            if in_decimal and cat in ("unit", "tens"):
-                pass
-            elif cat is None or not _allowed(prev, cat, w, words):
-                break
-            elif in_decimal:
-                break
-            if cat == "and" and prev in ("unit", "tens", "digit") and small_and is None and last_good is not None:
-                small_and = (list(last_good[0]), last_good[1])
-            if cat == "point":
-                in_decimal = True
-            words.append(w)
-            prev = cat
-            cursor = tok.end()
-            if cat not in ("and", "a", "of", "point"):
-                end = cursor
-                last_good = (list(words), end)
-        if small_and is not None and last_good is not None:
-            tail = last_good[0][len(small_and[0]) :]
-            if not any(t in DENOMINATORS for t in tail):
-                last_good = small_and
-        if last_good is None:
-            return None
-        words, end = last_good
-        if not words:
-            return None
-        if words == ["half"] or words == ["quarter"]:
-            # "half of the country" is a ratio; "half-time", "first half" are not numbers
-            a = _A_BEFORE.search(text, max(0, start - 4), start)
-            if not (_LONE_FRACTION_FOLLOWERS.match(text, end) or (a is not None and _lone_fraction_ok(text, end))):
-                return None
-            start = a.start() if a is not None else start
-            v = 0.5 if words == ["half"] else 0.25
-            return _Num(start, end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
-        value = parse_words(words)
-        if value is None:
-            return None
-        is_fraction = any(w in DENOMINATORS for w in words) and not any(w in SCALES for w in words)
-        if is_fraction and value < 1 and not _LONE_FRACTION_FOLLOWERS.match(text, end) and len(words) <= 2:
-            # "two-thirds of the vote" is a ratio; a bare "third" was handled as an ordinal
-            pass
-        scaled = any(w in SCALES and w != "hundred" for w in words) or any(w in DOZENS for w in words)
-        if head is not None:
-            precision = value_precision(value) if scaled else head.precision
-            return _Num(start, end, value, max(precision, 1e-12), not has_digits, scaled or head.scaled, head.plain)
-        kind = "ratio" if is_fraction and value < 1 else "count"
-        unit = "ratio" if kind == "ratio" else None
-        return _Num(start, end, value, value_precision(value), True, scaled, "", unit=unit, kind=kind)
-
-    # -- expressions ---------------------------------------------------------------------------------------------
-
     def _expression(self, text: str, pos: int) -> tuple[list[Mention], int] | None:
         """Read the full expression at a seed: number, unit, qualifiers, range; return mentions and end."""
-        num = self._number(text, pos)
+        num = self.reader.read(text, pos)
         if num is None:
             return None
         if num.kind == "ordinal":
             return [self._plain(num, "ordinal")], num.end
-        other = self._non_claim_kind(text, num)
+        other = non_claim_kind(self.rules, text, num)
         if other is not None:
             kind, end = other
             return [self._plain(num, kind, end)], end
         sign = _NEGATIVE_WORD.search(text, max(0, num.start - 12), num.start)
-        if num.words and num.value == 1 and not num.scaled and sign is None and not self._lone_one_counts(text, num):
+        if (
+            num.words
+            and num.value == 1
+            and not num.scaled
+            and sign is None
+            and not self._lone_one_counts(text, num)
+        ):
             return None
         if sign is not None:
             num.value = -num.value
             num.start = sign.start()
-        elif num.start > 0 and text[num.start - 1] in "-−" and (num.start < 2 or not text[num.start - 2].isalnum()):
+        elif (
+            num.start > 0
+            and text[num.start - 1] in "-−"
+            and (num.start < 2 or not text[num.start - 2].isalnum())
+        ):
             num.value = -num.value
             num.start -= 1
         start = self._currency(text, num)
@@ -442,8 +205,15 @@ class Scanner:
         if ratio is not None and num.unit is None and not num.scaled:
             den = self._safe_number(text, ratio.end())
             over = ratio.group().strip().lower() == "over"
-            if den is not None and den.unit is None and den.value > 0 and (over or 0 < abs(num.value) < den.value <= 1e6):
-                ratio_num = _Num(start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio")
+            if (
+                den is not None
+                and den.unit is None
+                and den.value > 0
+                and (over or 0 < abs(num.value) < den.value <= 1e6)
+            ):
+                ratio_num = Reading(
+                    start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio"
+                )
                 ratio_num.precision = value_precision(ratio_num.value)
                 comparator, qstart = self._qualifier_before(text, start, ratio_num)
                 end = den.end
@@ -475,12 +245,12 @@ class Scanner:
         after = self.rules.after.match(text, end)
         if after is None:
             return None
-        if SEED.match(text, _SPACES.match(text, after.end()).end()) is not None:  # type: ignore[union-attr]
+        if SEED.match(text, SPACES.match(text, after.end()).end()) is not None:  # type: ignore[union-attr]
             return None
         cmp = lookup_form(self.rules.after_comparator, after.group().strip())
         return (cmp, after.end()) if cmp is not None else None
 
-    def _compound_units(self, text: str, num: _Num) -> int:
+    def _compound_units(self, text: str, num: Reading) -> int:
         """ "5 feet 2 inches", "3 dollars 50 cents", "15 dollars and 50": add the smaller unit's part."""
         if num.unit not in _SUB_UNITS:
             return num.end
@@ -491,21 +261,25 @@ class Scanner:
         at = num.end + m.end()
         if at >= len(text) or SEED.match(text, at) is None:
             return num.end
-        part = self._number(text, at)
+        part = self.reader.read(text, at)
         if part is None or part.kind == "ordinal" or not 0 <= part.value < factor:
             return num.end
         self._unit(text, part)
         if num.unit == "foot" and part.unit is None and (inch := _INCH.match(text, part.end)) is not None:
             part.unit, part.end = "inch", inch.end()
-        money_words = num.kind == "money" and _MAJOR_CURRENCY_WORDS.search(text, num.start, num.end) is not None
-        if part.unit == sub_unit or (part.unit is None and money_words and part.end == len(text.rstrip(".")) or
-                                     part.unit is None and money_words and not text[part.end:part.end + 2].strip(" .,;")):
+        money_words = (
+            num.kind == "money" and _MAJOR_CURRENCY_WORDS.search(text, num.start, num.end) is not None
+        )
+        if part.unit == sub_unit or (
+            (part.unit is None and money_words and part.end == len(text.rstrip(".")))
+            or (part.unit is None and money_words and not text[part.end : part.end + 2].strip(" .,;"))
+        ):
             num.value += part.value / factor
             num.precision = min(num.precision, 1.0 / factor)
             num.end = part.end
         return num.end
 
-    def _safe_number(self, text: str, pos: int) -> _Num | None:
+    def _safe_number(self, text: str, pos: int) -> Reading | None:
         if pos >= len(text):
             return None
         article = re.match(r"an?\s+", text[pos : pos + 4], re.IGNORECASE)
@@ -514,13 +288,13 @@ class Scanner:
         seed = SEED.match(text, pos)
         if seed is None:
             return None
-        num = self._number(text, pos)
+        num = self.reader.read(text, pos)
         if num is None or num.kind == "ordinal":
             return None
         self._unit(text, num)
         return num
 
-    def _bounded(self, start: int, end: int, num: _Num, comparator: str) -> Mention:
+    def _bounded(self, start: int, end: int, num: Reading, comparator: str) -> Mention:
         v = num.value
         low = v if comparator in ("gt", "ge") else None
         high = v if comparator in ("lt", "le") else None
@@ -545,10 +319,12 @@ class Scanner:
             kind = "quantity"  # a negative number is a signed quantity, never a count
         return Mention(start, end, value, low, high, comparator, approx, precision, kind, unit)
 
-    def _plain(self, num: _Num, kind: str, end: int | None = None) -> Mention:
-        return Mention(num.start, end or num.end, num.value, None, None, "eq", False, num.precision, kind, None)
+    def _plain(self, num: Reading, kind: str, end: int | None = None) -> Mention:
+        return Mention(
+            num.start, end or num.end, num.value, None, None, "eq", False, num.precision, kind, None
+        )
 
-    def _lone_one_counts(self, text: str, num: _Num) -> bool:
+    def _lone_one_counts(self, text: str, num: Reading) -> bool:
         """A bare "one" is a number only when it counts something ("one person"), not as a pronoun."""
         before = _WORD_BEFORE.search(text, max(0, num.start - 20), num.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
@@ -556,7 +332,7 @@ class Scanner:
         nxt = re.match(r"\s*([A-Za-z']+)", text[num.end : num.end + 20])
         return nxt is None or nxt.group(1).lower() not in _ONE_FOLLOWERS
 
-    def _currency(self, text: str, num: _Num) -> int:
+    def _currency(self, text: str, num: Reading) -> int:
         """Attach a currency written before the number; return the start of the expression."""
         found = self.rules.currency_before.find(text, num.start, 10)
         if found is None:
@@ -565,7 +341,7 @@ class Scanner:
         num.unit = code
         num.kind = "money"
         if not num.scaled:
-            abbr = _SCALE_ABBREV.match(text, num.end)
+            abbr = SCALE_ABBREV.match(text, num.end)
             if abbr is not None and not num.words:
                 scale = SCALE_ABBREVIATIONS[abbr.group(1)]
                 num.value *= scale
@@ -574,7 +350,7 @@ class Scanner:
                 num.scaled = True
         return cur_start
 
-    def _unit(self, text: str, num: _Num) -> None:
+    def _unit(self, text: str, num: Reading) -> None:
         """Attach a unit, percent sign or currency word written after the number."""
         if num.kind == "ratio":
             return
@@ -586,20 +362,14 @@ class Scanner:
         if form is None:
             return
         if num.kind == "money" and form.kind != "money":
-            return
-        if form.unit in _TIME_UNITS and num.value != int(num.value) and not num.words:
-            pass
+            return  # "$5 billion" is not followed by a second unit
         if form.kind == "quantity" and len(surface) <= 2 and surface.islower() and num.words:
             return  # "two m" is not a length
-        if form.unit == "percentage_point" and surface.lower() == "points":
-            return
         num.unit = form.unit
         num.kind = form.kind
         num.end = m.end()
-        if form.unit in ("USC", "GBX") or surface.lower() in ("cents", "pence"):
-            num.unit = form.unit
 
-    def _qualifier_before(self, text: str, start: int, num: _Num) -> tuple[str, int]:
+    def _qualifier_before(self, text: str, start: int, num: Reading) -> tuple[str, int]:
         found = self.rules.before.find(text, start)
         if found is None:
             return "eq", start
@@ -608,7 +378,7 @@ class Scanner:
             return "eq", start
         return cmp, q_start
 
-    def _range(self, text: str, first: _Num, start: int) -> tuple[list[Mention], int] | None:
+    def _range(self, text: str, first: Reading, start: int) -> tuple[list[Mention], int] | None:
         join = self.rules.range_join.match(text, first.end)
         if join is None:
             return None
@@ -626,20 +396,20 @@ class Scanner:
         second = self._safe_number(text, join.end())
         if second is None:
             return None
-        if connector in ("-", "–", "—") and second.kind in _NON_CLAIM_DIGIT_KINDS:
+        if connector in ("-", "–", "—") and second.kind in NON_CLAIM_DIGIT_KINDS:
             return None
         if first.unit is not None and second.unit is not None and first.unit != second.unit:
             return None
         low_v, high_v = first.value, second.value
-        if second.scaled and not first.scaled and not first.words and low_v * _scale_of(second) <= high_v:
-            low_v *= _scale_of(second)
+        if second.scaled and not first.scaled and not first.words and low_v * scale_of(second) <= high_v:
+            low_v *= scale_of(second)
         if first.unit is None and second.unit is not None:
             first.unit, first.kind = second.unit, second.kind
         if second.unit is None and first.unit is not None:
             second.unit = first.unit
         if not low_v < high_v:
             return None
-        if _looks_like_years(first, second) or _looks_like_score(text, first, second, connector):
+        if looks_like_years(first, second) or looks_like_score(text, first, second, connector):
             return None
         if opener is not None:
             start = opener[1]
@@ -679,197 +449,9 @@ class Scanner:
             low, high = nxt.value, first.high
         else:
             return None
-        return self._mention(first.start, after_end, None, low, high, "range", False, first.precision, first.kind, first.unit)
-
-    # -- numbers that are not claims -----------------------------------------------------------------------------
-
-    def _non_claim_kind(self, text: str, num: _Num) -> tuple[str, int] | None:
-        """Years, dates, times, phone numbers, identifiers, list numbers, scores, citations, ages, addresses."""
-        s, e = num.start, num.end
-        if num.words:
-            age = _AGE_AFTER.match(text, e)
-            if age is not None:
-                return "age", age.end()
-            return None
-        plain = num.plain
-        prev_char = text[s - 1] if s > 0 else " "
-        next_char = text[e] if e < len(text) else " "
-        # glued to letters: identifiers ("A320", "F-16", "COVID-19", "G20")
-        if prev_char.isalpha() or (prev_char == "-" and s > 1 and text[s - 2].isalpha()):
-            if not (prev_char.isalpha() and self.rules.currency_before.find(text, s, 6)):
-                return "identifier", e
-        unit_here = self.rules.unit_after.match(text, e)
-        unit_ok = unit_here is not None and not text[unit_here.end() : unit_here.end() + 1].isalnum()
-        if next_char.isalpha() and _GLUED_ID.match(text, e) and not unit_ok:
-            return "identifier", _GLUED_ID.match(text, e).end()  # type: ignore[union-attr]
-        if next_char.isalpha() and not num.scaled:
-            suffix = _ORDINAL_SUFFIX.match(text, e)
-            if suffix is not None:
-                date = _DATE_AFTER.match(text, e)
-                if date is not None or _DATE_BEFORE.search(text, max(0, s - 12), s):
-                    return "date", e + (date.end() - e if date is not None else len(suffix.group()))
-                return "ordinal", suffix.end()
-        time = _TIME.match(text, s)
-        if time is not None and (":" in time.group() or "m" in time.group().lower()) and time.end() > e - 1:
-            if ":" in time.group() or time.group()[-1].lower() in "m.":
-                return "time", time.end()
-        if _NUMERIC_DATE.match(text, s) and not num.scaled:
-            d = _NUMERIC_DATE.match(text, s)
-            assert d is not None
-            return "date", d.end()
-        phone = _PHONE.match(text, s - 1 if prev_char == "+" else s)
-        if phone is not None and re.search(r"[-()+/.]", phone.group()) and phone.group().count("-") + phone.group().count(" ") >= 2 and len(
-            re.sub(r"\D", "", phone.group())
-        ) >= 9:
-            return "phone", phone.end()
-        if not num.scaled and plain.isdigit():
-            date_after = _DATE_AFTER.match(text, e)
-            if date_after is not None or _DATE_BEFORE.search(text, max(0, s - 12), s):
-                if int(plain) <= 31 or len(plain) == 4:
-                    return "date", date_after.end() if date_after is not None else e
-            if _AGE_AFTER.match(text, e):
-                age = _AGE_AFTER.match(text, e)
-                assert age is not None
-                return "age", age.end()
-            if _AGE_BEFORE.search(text, max(0, s - 8), s):
-                return "age", e
-            if _CITATION_BEFORE.search(text, max(0, s - 16), s):
-                return "citation", e
-            if (
-                len(plain) == 4
-                and 1800 <= int(plain) <= 2100
-                and self.rules.unit_after.match(text, e) is None
-                and self.rules.currency_before.find(text, s, 10) is None
-                and self.rules.before.find(text, s) is None
-            ):
-                if _YEAR_BEFORE.search(text, max(0, s - 12), s) or not re.match(r"\s+[a-z]", text[e : e + 3]):
-                    return "year", e
-            if prev_char == "[" and next_char == "]":
-                return "citation", e + 1
-            if _LIST_ITEM.search(text, max(0, s - 4), s) and _LIST_AFTER.match(text, e) and int(plain) < 100:
-                return "list_item", e
-            if _ADDRESS_AFTER.match(text, e) and int(plain) < 10000:
-                return "address", e
-        return None
-
-
-_CLAIM_KINDS: Final = frozenset({"count", "money", "percent", "percentage_point", "quantity", "ratio"})
-_NON_CLAIM_DIGIT_KINDS: Final = frozenset({"year", "date", "time", "phone", "identifier"})
-
-
-def _lone_fraction_ok(text: str, end: int) -> bool:
-    """A fraction on its own is a number before "of the …" or at the very end of the text."""
-    return bool(_LONE_FRACTION_FOLLOWERS.match(text, end)) or not text[end:].strip(" .,;:!?)\n")
-
-
-def _category(w: str) -> str | None:
-    if w in UNITS:
-        return "unit"
-    if w in TENS:
-        return "tens"
-    if w == "hundred" or w == "hundreds":
-        return "hundred"
-    if w in SCALES:
-        return "scale"
-    if w in DOZENS:
-        return "dozen"
-    if w in DENOMINATORS:
-        return "denom"
-    if w in ("and", "a", "an", "of", "point"):
-        return w if w != "an" else "a"
-    return None
-
-
-def _allowed(prev: str, cat: str, w: str, words: list[str]) -> bool:
-    """Whether number word ``w`` (category ``cat``) may follow a word of category ``prev`` in one number."""
-    if cat == "unit":
-        if prev == "tens":
-            return 0 < UNITS[w] < 10 and "point" not in words[-2:-1]
-        return prev in ("start", "hundred", "scale", "and", "point", "unit_point")
-    if cat == "tens":
-        return prev in ("start", "hundred", "scale", "and", "point")
-    if cat == "hundred":
-        group = words[max((i for i, t in enumerate(words) if t in SCALES and t != "hundred"), default=-1) + 1 :]
-        if "hundred" in group or "hundreds" in group:
-            return False
-        if w == "hundreds":
-            return prev in ("digit", "unit", "tens")
-        return prev in ("start", "digit", "unit", "tens", "a", "half")
-    if cat == "scale":
-        return prev in ("start", "digit", "unit", "tens", "hundred", "a", "denom", "scale_small", "half", "scale")
-    if cat == "dozen":
-        return prev in ("start", "digit", "unit", "tens", "hundred", "a", "half", "denom")
-    if cat == "denom":
-        if w in ("half", "quarter", "halves", "quarters") and prev in ("start", "a"):
-            return True
-        return prev in ("unit", "tens", "hundred", "a", "digit") and prev != "digit"
-    if cat == "and":
-        return prev in ("hundred", "scale", "unit", "tens", "digit", "denom")
-    if cat == "a":
-        return prev in ("and", "denom", "of", "half")
-    if cat == "of":
-        return prev == "denom"
-    if cat == "point":
-        return prev in ("unit", "tens", "hundred") and "point" not in words
-    return False
-
-
-def _ordinal_value(word: str) -> int:
-    order = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ]
-    if word in order:
-        return order.index(word) + 1
-    return {"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}.get(word, 0)
-
-
-def _scale_of(num: _Num) -> float:
-    """The scale factor applied to a number ("3 million" -> 1e6), from its value and precision."""
-    if not num.scaled:
-        return 1.0
-    for scale in (1e12, 1e9, 1e6, 1e3):
-        if abs(num.value) >= scale and num.precision <= scale:
-            return scale
-    return 1.0
-
-
-def _looks_like_years(first: _Num, second: _Num) -> bool:
-    """ "2011-2015", "1939–45" are periods, not ranges of counts."""
-    p1, p2 = first.plain, second.plain
-    return (
-        len(p1) == 4
-        and p1.isdigit()
-        and 1800 <= int(p1) <= 2100
-        and (len(p2) in (2, 4))
-        and p2.isdigit()
-        and first.unit is None
-    )
-
-
-def _looks_like_score(text: str, first: _Num, second: _Num, connector: str) -> bool:
-    """ "won 3-1" is a score."""
-    if connector not in ("-", "–", "—") or first.value > 30 or second.value > 30:
-        return False
-    return bool(_SCORE_BEFORE.search(text, max(0, first.start - 40), first.start))
+        return self._mention(
+            first.start, after_end, None, low, high, "range", False, first.precision, first.kind, first.unit
+        )
 
 
 def with_offset(mention: Mention, offset: int) -> Mention:

@@ -148,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for r in results:
             if r.suite == args.failures:
                 for f in r.failures:
-                    exp = [(e.get("surface"), e.get("value"), e.get("low"), e.get("high")) for e in f["expected"]]
+                    exp = [
+                        (e.get("surface"), e.get("value"), e.get("low"), e.get("high")) for e in f["expected"]
+                    ]
                     print(f"- {f['id']}: {f['text'][:140]!r}\n    expected {exp}\n    found    {f['found']}")
     return 0
 

@@ -33,7 +33,9 @@ def test_extraction_case(case: dict[str, Any]) -> None:
     assert [r["surface"] for r in rows] == [e["surface"] for e in expected], case["text"]
     for row, exp in zip(rows, expected, strict=True):
         for key, want in exp.items():
-            assert _same(want, row[key]), f"{case['text']!r}: {exp['surface']!r} {key} = {row[key]!r}, want {want!r}"
+            assert _same(want, row[key]), (
+                f"{case['text']!r}: {exp['surface']!r} {key} = {row[key]!r}, want {want!r}"
+            )
 
 
 def test_offsets_point_at_the_surface_and_sentence() -> None:

@@ -29,7 +29,9 @@ def scores(request: pytest.FixtureRequest) -> dict[str, float]:
 @pytest.mark.parametrize("suite", list(accuracy.FLOORS))
 def test_suite_floor(scores: dict[str, float], suite: str) -> None:
     assert suite in scores, f"suite {suite} missing from ../shared/suites"
-    assert scores[suite] >= accuracy.FLOORS[suite], f"{suite}: {scores[suite]:.1%} < {accuracy.FLOORS[suite]:.0%}"
+    assert scores[suite] >= accuracy.FLOORS[suite], (
+        f"{suite}: {scores[suite]:.1%} < {accuracy.FLOORS[suite]:.0%}"
+    )
 
 
 def test_case_matching_rules() -> None:

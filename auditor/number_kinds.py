@@ -1,0 +1,183 @@
+"""Numbers that are not claims: years, dates, times, phone numbers, identifiers, list numbers, scores,
+citations, ages used as names and street numbers.
+
+:func:`non_claim_kind` looks at the text around a number the reader has read and names its kind when it is one of
+these (``--all-numbers`` lists them; otherwise they are dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from auditor.number_reader import Reading
+from auditor.numeric_rules import NumericRules
+
+MONTHS: Final = (
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"
+    "september|october|november|december"
+)
+_GLUED_ID = re.compile(r"[A-Za-z]+\d")
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![\w])", re.IGNORECASE)
+_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m(?![\w])|GMT|UTC|BST|CET)?|\d{1,2}\s*(?:[ap]\.m\.|[ap]m(?![\w]))",
+    re.IGNORECASE,
+)
+_DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
+_DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])")
+_PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,}\d")
+_YEAR_BEFORE = re.compile(
+    r"(?<![\w])(?:in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"
+    r"winter|spring|autumn|fall|year|fiscal|through|circa|c\.|the)\s+$|['’]s\s+$|[(\[]$",
+    re.IGNORECASE,
+)
+_AGE_AFTER = re.compile(r"-years?-old|-month-old|-week-old|-day-old|\s?yo(?![\w])", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"(?<![\w])(?:aged|age|ages)\s+$", re.IGNORECASE)
+_CITATION_BEFORE = re.compile(
+    r"(?<![\w])(?:p|pp|page|pages|vol|volume|no|nos|nr|nrs|number|chapter|section|article|art|paragraph|para|"
+    r"figure|fig|table|exercise|exercises|resolution|rule|route|highway|flight|version|v|room|platform|gate|"
+    r"bus|line|level|grade|class|episode|season|act|scene|verse|psalm|amendment|item|step|phase|stage|"
+    r"district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*$",
+    re.IGNORECASE,
+)
+_SCORE_BEFORE = re.compile(
+    r"(?<![\w])(?:won|lost|beat|beaten|drew|draw|defeated|score|scored|scoreline|victory|defeat|win|loss|lead|"
+    r"led|trailed|trailing)\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_SCORE_AFTER = re.compile(r"[-–]\d{1,2}(?![\d])")
+_ADDRESS_AFTER = re.compile(
+    r"\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Square|Place|Way)\b"
+)
+_LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*\(?$")
+_LIST_AFTER = re.compile(r"[.)][ \t]+\S")
+CLAIM_KINDS: Final = frozenset({"count", "money", "percent", "percentage_point", "quantity", "ratio"})
+NON_CLAIM_DIGIT_KINDS: Final = frozenset({"year", "date", "time", "phone", "identifier"})
+
+
+def non_claim_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int] | None:
+    """(kind, end) when the number read at ``num`` is not a claim: a year, date, time, phone number, identifier,
+    list number, score, citation, age or street number; ``None`` when it may be a claim."""
+    if num.words:
+        age = _AGE_AFTER.match(text, num.end)
+        return ("age", age.end()) if age is not None else None
+    return (
+        _glued_kind(rules, text, num)
+        or _clock_or_calendar(text, num)
+        or _phone(text, num)
+        or (_plain_kind(rules, text, num) if not num.scaled and num.plain.isdigit() else None)
+    )
+
+
+def _glued_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int] | None:
+    """Digits glued to letters: identifiers ("A320", "F-16", "COVID-19", "24703L202") and "21st" ordinals."""
+    s, e = num.start, num.end
+    prev_char = text[s - 1] if s > 0 else " "
+    next_char = text[e] if e < len(text) else " "
+    letter_before = prev_char.isalpha() and rules.currency_before.find(text, s, 6) is None  # not "USD115"
+    if letter_before or (prev_char == "-" and s > 1 and text[s - 2].isalpha()):
+        return "identifier", e
+    if not next_char.isalpha():
+        return None
+    glued = _GLUED_ID.match(text, e)
+    if glued is not None:
+        unit = rules.unit_after.match(text, e)
+        if unit is None or text[unit.end() : unit.end() + 1].isalnum():  # "24703m2" is square metres
+            return "identifier", glued.end()
+    suffix = _ORDINAL_SUFFIX.match(text, e)
+    if suffix is None or num.scaled:
+        return None
+    date = _DATE_AFTER.match(text, e)
+    if date is not None:
+        return "date", date.end()
+    if _DATE_BEFORE.search(text, max(0, s - 12), s):
+        return "date", suffix.end()
+    return "ordinal", suffix.end()
+
+
+def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
+    """ "5:30 pm", "10am", "5/17/2018", "2015-10-01"."""
+    time = _TIME.match(text, num.start)
+    if (
+        time is not None
+        and time.end() >= num.end
+        and (":" in time.group() or time.group()[-1].lower() in "m.")
+    ):
+        return "time", time.end()
+    if not num.scaled:
+        date = _NUMERIC_DATE.match(text, num.start)
+        if date is not None:
+            return "date", date.end()
+    return None
+
+
+def _phone(text: str, num: Reading) -> tuple[str, int] | None:
+    """ "+1-222-2222-2222", "(020) 7946 0958": at least nine digits in groups joined by punctuation."""
+    s = num.start
+    phone = _PHONE.match(text, s - 1 if s > 0 and text[s - 1] == "+" else s)
+    if phone is None:
+        return None
+    g = phone.group()
+    if re.search(r"[-()+/.]", g) and g.count("-") + g.count(" ") >= 2 and len(re.sub(r"\D", "", g)) >= 9:
+        return "phone", phone.end()
+    return None
+
+
+def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int] | None:
+    """Plain whole numbers: dates by month names, ages, citations, years, scores, list items, street numbers."""
+    s, e, plain = num.start, num.end, num.plain
+    value = int(plain)
+    date_after = _DATE_AFTER.match(text, e)
+    if (date_after is not None or _DATE_BEFORE.search(text, max(0, s - 12), s)) and (
+        value <= 31 or len(plain) == 4
+    ):
+        return "date", date_after.end() if date_after is not None else e
+    age = _AGE_AFTER.match(text, e)
+    if age is not None:
+        return "age", age.end()
+    if _AGE_BEFORE.search(text, max(0, s - 8), s):
+        return "age", e
+    if _CITATION_BEFORE.search(text, max(0, s - 16), s):
+        return "citation", e
+    if len(plain) == 4 and 1800 <= value <= 2100 and _is_year(rules, text, s, e):
+        return "year", e
+    score = _SCORE_AFTER.match(text, e)
+    if score is not None and value <= 30 and _SCORE_BEFORE.search(text, max(0, s - 40), s):
+        return "score", score.end()
+    if s > 0 and text[s - 1] == "[" and text[e : e + 1] == "]":
+        return "citation", e + 1
+    if value < 100 and _LIST_ITEM.search(text, max(0, s - 4), s) and _LIST_AFTER.match(text, e):
+        return "list_item", e
+    if value < 10000 and _ADDRESS_AFTER.match(text, e):
+        return "address", e
+    return None
+
+
+def _is_year(rules: NumericRules, text: str, s: int, e: int) -> bool:
+    """A four-digit number with no unit, currency or qualifier, after "in"/"since"/… or not before a noun."""
+    if rules.unit_after.match(text, e) is not None or rules.currency_before.find(text, s, 10) is not None:
+        return False
+    if rules.before.find(text, s) is not None:
+        return False
+    return bool(_YEAR_BEFORE.search(text, max(0, s - 12), s)) or not re.match(r"\s+[a-z]", text[e : e + 3])
+
+
+def looks_like_years(first: Reading, second: Reading) -> bool:
+    """ "2011-2015", "1939–45" are periods, not ranges of counts."""
+    p1, p2 = first.plain, second.plain
+    return (
+        len(p1) == 4
+        and p1.isdigit()
+        and 1800 <= int(p1) <= 2100
+        and (len(p2) in (2, 4))
+        and p2.isdigit()
+        and first.unit is None
+    )
+
+
+def looks_like_score(text: str, first: Reading, second: Reading, connector: str) -> bool:
+    """ "won 3-1" is a score."""
+    if connector not in ("-", "–", "—") or first.value > 30 or second.value > 30:
+        return False
+    return bool(_SCORE_BEFORE.search(text, max(0, first.start - 40), first.start))

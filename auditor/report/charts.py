@@ -1,0 +1,617 @@
+"""Charts for editors: each function takes DataFrames and returns a matplotlib Figure.
+
+No I/O happens here (saving is :func:`auditor.report.atomic.save_figure`). Figures are built without pyplot,
+so nothing accumulates in global state, on the non-interactive Agg backend. Verdicts are drawn with the
+colour, marker shape and hatch of :mod:`auditor.report.verdicts`.
+
+Inputs (only the columns named are read):
+
+* :func:`stated_vs_reference`: ``observed``, ``reference_value``, ``verdict``, optional ``label``, ``unit``.
+* :func:`reference_timeline`: a reference table for one series and place (``date``, ``value``, optional
+  ``low``/``high``, ``series_id``, ``location``, ``measure``, ``unit``) and claims with ``value``, ``low``,
+  ``high``, ``comparator``, ``as_of``, optional ``verdict``, ``label``.
+* :func:`part_whole`: nodes ``node``, ``label``, ``parent``, ``value``; claims ``node``, ``value``,
+  ``verdict``, optional ``label``.
+* :func:`verdicts_by_group`: one row per claim with ``verdict`` and the grouping column.
+* :func:`flag_rate`: one row per run with ``started``, ``n_checked``, ``n_attention``, ``n_likely_error``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Final
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
+
+from auditor.errors import DataError
+from auditor.report.formatting import compact, is_missing, place_name
+from auditor.report.verdicts import ORDER, STYLES, style
+
+#: Neutral colours for the bars of a part-whole chart (kept apart from the verdict colours).
+_NODE_COLOURS: Final = ("#1B3A5C", "#3B6FB6", "#F0E442", "#9CC3E6", "#A6A6A6", "#C5B0D5", "#5B7F95")
+_DARK_NODES: Final = frozenset({"#1B3A5C", "#3B6FB6", "#5B7F95"})
+_SLIP_FACTOR: Final = 1000.0
+_FIGSIZE: Final = (8.0, 5.0)
+
+
+def _figure(size: tuple[float, float] = _FIGSIZE) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=size, layout="constrained", dpi=100)
+    ax = fig.add_subplot()
+    ax.grid(True, which="major", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def _need(df: pd.DataFrame, table: str, needed: Sequence[str]) -> None:
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{table} table for the chart lacks column(s) {', '.join(missing)} "
+            f"(got {', '.join(map(str, df.columns)) or 'no columns'}); "
+            f"allowed: a table with {', '.join(needed)}"
+        )
+
+
+def _empty_note(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555", fontsize=11)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+_COMPACT = FuncFormatter(lambda x, _pos: compact(x))
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _date_x(when: object) -> float:
+    """A date as a matplotlib x coordinate."""
+    return float(mdates.date2num(pd.Timestamp(str(when)).to_pydatetime()))  # type: ignore[no-untyped-call]
+
+
+def _verdict_of(row: pd.Series) -> str | None:
+    value = row.get("verdict")
+    return None if is_missing(value) or value not in STYLES else str(value)
+
+
+# --- stated vs reference ------------------------------------------------------------------------------------
+
+
+def stated_vs_reference(
+    points: pd.DataFrame, *, tolerance: float = 0.1, title: str = "Stated figures against the reference"
+) -> Figure:
+    """Each claim's stated value against its reference value on log-log axes, with ``y = x``, the relative
+    ``tolerance`` band and the x1,000 lines on which thousand/million/billion slips fall."""
+    _need(points, "stated-vs-reference", ("observed", "reference_value", "verdict"))
+    fig, ax = _figure()
+    data = points.dropna(subset=["observed", "reference_value"])
+    data = data[(data["observed"] > 0) & (data["reference_value"] > 0)]
+    ax.set_title(title, loc="left", fontweight="bold")
+    if data.empty:
+        _empty_note(ax, "No checked claim has a reference value to compare with")
+        return fig
+    unit = _single_unit(data)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    lo = float(min(data["observed"].min(), data["reference_value"].min())) / 3
+    hi = float(max(data["observed"].max(), data["reference_value"].max())) * 3
+    # At least two decades so that a lone point sits in readable context.
+    if hi / lo < 100:
+        mid = math.sqrt(lo * hi)
+        lo, hi = mid / 10, mid * 10
+    xs = np.geomspace(lo, hi, 200)
+    ax.fill_between(
+        xs,
+        xs * (1 - tolerance),
+        xs * (1 + tolerance),
+        color="#0072B2",
+        alpha=0.15,
+        linewidth=0,
+        label=f"Tolerance ±{tolerance:.0%}",
+    )
+    ax.plot(xs, xs, color="#0072B2", linewidth=1.2, label="Stated = reference")
+    for factor, text in ((_SLIP_FACTOR, "×1,000"), (1 / _SLIP_FACTOR, "÷1,000")):
+        ax.plot(xs, xs * factor, color="#777777", linewidth=0.9, linestyle=(0, (4, 3)))
+        _label_line(ax, xs, xs * factor, lo=lo, hi=hi, text=f"{text} slip")
+    for verdict in ORDER:
+        rows = data[data["verdict"] == verdict]
+        if rows.empty:
+            continue
+        look = style(verdict)
+        ax.scatter(
+            rows["reference_value"],
+            rows["observed"],
+            s=64,
+            marker=look.marker,
+            color=look.colour,
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=3,
+            label=f"{look.word} ({len(rows)})",
+        )
+    _label_points(ax, data)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(_COMPACT)
+        axis.set_minor_formatter(NullFormatter())
+    suffix = f" ({unit}, log scale)" if unit else " (log scale)"
+    ax.set_xlabel(f"Reference value{suffix}")
+    ax.set_ylabel(f"Stated in the article{suffix}")
+    ax.legend(loc="upper left", fontsize=8, frameon=True)
+    return fig
+
+
+def _single_unit(data: pd.DataFrame) -> str | None:
+    if "unit" not in data.columns:
+        return "count"
+    units = {("count" if is_missing(u) else str(u)) for u in data["unit"]}
+    return units.pop() if len(units) == 1 else None
+
+
+def _label_line(
+    ax: Axes, xs: np.ndarray[Any, Any], ys: np.ndarray[Any, Any], *, lo: float, hi: float, text: str
+) -> None:
+    inside = np.flatnonzero((ys > lo) & (ys < hi))
+    if inside.size < 10:
+        return
+    i = int(inside[int(inside.size * 0.75)])
+    ax.annotate(
+        text,
+        (float(xs[i]), float(ys[i])),
+        fontsize=7,
+        color="#555555",
+        rotation=0,
+        xytext=(4, -10),
+        textcoords="offset points",
+    )
+
+
+def _label_points(ax: Axes, data: pd.DataFrame, *, few: int = 6, most: int = 10) -> None:
+    """Label every point when there are at most ``few``; else the ``most`` flagged points furthest from the
+    diagonal (the slips first), so labels stay readable on a large run."""
+    data = data.assign(ratio=(data["observed"] / data["reference_value"]).astype(float))
+    if len(data) > few:
+        flagged = data["verdict"].map(lambda v: v in STYLES and not STYLES[v].passing).astype(bool)
+        data = data[flagged].assign(distance=lambda d: d["ratio"].map(lambda r: abs(math.log10(r))))
+        data = data.sort_values("distance", ascending=False)
+        data = data.drop_duplicates(["observed", "reference_value"]).head(most)
+    for _, row in data.iterrows():
+        r = float(row["ratio"])
+        text = row.get("label")
+        if is_missing(text) or not text:
+            text = compact(float(row["observed"]))
+        if r >= 30 or r <= 1 / 30:
+            text = f"{text} (×{compact(r)})" if r >= 1 else f"{text} (÷{compact(1 / r)})"
+        ax.annotate(
+            str(text),
+            (float(row["reference_value"]), float(row["observed"])),
+            fontsize=7,
+            xytext=(6, 4),
+            textcoords="offset points",
+        )
+
+
+# --- reference timeline -------------------------------------------------------------------------------------
+
+
+def reference_timeline(
+    series: pd.DataFrame,
+    claims: pd.DataFrame | None = None,
+    *,
+    article_date: pd.Timestamp | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A reference series as a step line over its as-of dates, with the article's claims and date marked."""
+    _need(series, "reference", ("date", "value"))
+    for key in ("series_id", "location"):
+        if key in series.columns and series[key].nunique() > 1:
+            raise DataError(
+                f"reference table for the timeline holds several values in column {key!r} "
+                f"(got {sorted(map(str, series[key].unique()))}); allowed: one series at one place"
+            )
+    fig, ax = _figure()
+    data = series.sort_values("date")
+    ax.set_title(title or _timeline_title(data), loc="left", fontweight="bold")
+    if data.empty:
+        _empty_note(ax, "The reference series has no observation")
+        return fig
+    dates = pd.to_datetime(data["date"])
+    values = data["value"].astype(float)
+    end = _timeline_end(dates, claims, article_date)
+    # The last published value stays in force until the next one: carry it to the right edge.
+    ax.step(
+        [*dates, end],
+        [*values, values.iloc[-1]],
+        where="post",
+        color="#0072B2",
+        linewidth=1.8,
+        label="Reference (value in force)",
+    )
+    ax.plot(dates, values, linestyle="none", marker="o", markersize=4, color="#0072B2", label="Published")
+    if {"low", "high"} <= set(data.columns) and data[["low", "high"]].notna().all(axis=1).any():
+        ax.fill_between(
+            dates,
+            data["low"].astype(float),
+            data["high"].astype(float),
+            step="post",
+            color="#0072B2",
+            alpha=0.15,
+            linewidth=0,
+            label="Reference uncertainty",
+        )
+    if article_date is not None:
+        ax.axvline(
+            _date_x(article_date),
+            color="#333333",
+            linestyle=(0, (4, 3)),
+            linewidth=1,
+            label=f"Article date ({pd.Timestamp(article_date):%Y-%m-%d})",
+        )
+    claimed: list[float] = []
+    if claims is not None and not claims.empty:
+        _need(claims, "claims", ("value", "low", "high", "comparator"))
+        claimed = _mark_claims_in_time(ax, claims, article_date)
+    every = [v for v in [*values, *claimed] if v > 0]
+    if every and max(every) / min(every) > 50:
+        # A claim off by orders of magnitude (a slip) would flatten the series: use a log scale.
+        ax.set_yscale("log")
+        ax.set_ylim(min(every) / 2, max(every) * 3)
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.set_ylim(bottom=0, top=max([*values, *claimed]) * 1.12)
+    ax.yaxis.set_major_formatter(_COMPACT)
+    _date_axis(ax)
+    span = max(end - dates.iloc[0], pd.Timedelta(days=60))
+    ax.set_xlim(_date_x(dates.iloc[0] - span * 0.04), _date_x(end + span * 0.1))
+    ax.set_xlabel("As-of date")
+    ax.set_ylabel(_value_label(data))
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def _timeline_title(data: pd.DataFrame) -> str:
+    """ "Deaths in Syria, as published by SOHR" from the series' own columns."""
+    if data.empty:
+        return "Reference over time"
+    first = data.iloc[0]
+    measure = str(first.get("measure") or first.get("series_id") or "Reference").replace("_", " ")
+    title = measure.capitalize()
+    if not is_missing(first.get("location")):
+        title += f" in {place_name(str(first['location']))}"
+    if not is_missing(first.get("publisher")):
+        title += f", as published by {first['publisher']}"
+    return title
+
+
+def _timeline_end(
+    dates: pd.Series, claims: pd.DataFrame | None, article_date: pd.Timestamp | None
+) -> pd.Timestamp:
+    """The right end of the timeline: the latest of the last observation, the claims and the article date."""
+    candidates = [pd.Timestamp(dates.iloc[-1])]
+    if article_date is not None:
+        candidates.append(pd.Timestamp(article_date))
+    if claims is not None and "as_of" in claims.columns:
+        candidates += [pd.Timestamp(d) for d in claims["as_of"].dropna()]
+    return max(candidates)
+
+
+def _value_label(data: pd.DataFrame) -> str:
+    unit = None
+    if "unit" in data.columns and data["unit"].notna().any():
+        unit = str(data["unit"].dropna().iloc[0])
+    measure = str(data["measure"].iloc[0]).replace("_", " ") if "measure" in data.columns else "value"
+    return f"{measure.capitalize()} ({unit or 'count'})"
+
+
+def _claim_point(row: pd.Series) -> tuple[float, float | None, float | None] | None:
+    """(marker value, low end, high end) of a claim, or ``None`` when it has no number."""
+    value, low, high = (None if is_missing(row.get(k)) else float(row[k]) for k in ("value", "low", "high"))
+    comparator = str(row.get("comparator") or "eq")
+    if comparator == "range" and low is not None and high is not None:
+        return (value if value is not None else (low + high) / 2, low, high)
+    if comparator in ("gt", "ge"):
+        bound = low if low is not None else value
+        return None if bound is None else (bound, bound, None)
+    if comparator in ("lt", "le"):
+        bound = high if high is not None else value
+        return None if bound is None else (bound, None, bound)
+    return None if value is None else (value, None, None)
+
+
+def _mark_claims_in_time(ax: Axes, claims: pd.DataFrame, article_date: pd.Timestamp | None) -> list[float]:
+    """Mark each claim at its as-of date (else the article date); returns the values marked."""
+    seen: set[str] = set()
+    marked: list[float] = []
+    for _, row in claims.iterrows():
+        point = _claim_point(row)
+        when = row.get("as_of")
+        when = article_date if is_missing(when) else when
+        if point is None or when is None or is_missing(when):
+            continue
+        x = _date_x(when)
+        verdict = _verdict_of(row)
+        look = style(verdict) if verdict else None
+        colour = look.colour if look else "#333333"
+        y, low, high = point
+        marked += [v for v in point if v is not None]
+        label = f"Article: {look.word.lower()}" if look else "Article"
+        ax.scatter(
+            [x],
+            [y],
+            s=90,
+            marker=look.marker if look else "o",
+            color=colour,
+            edgecolors="black",
+            linewidths=0.7,
+            zorder=4,
+            label=None if label in seen else label,
+        )
+        seen.add(label)
+        if low is not None and high is not None and low != high:
+            ax.vlines(x, low, high, color=colour, linewidth=2.5, zorder=3)
+        elif low is not None and high is None:
+            ax.annotate("", (x, y * 1.12), xytext=(x, y), arrowprops={"arrowstyle": "->", "color": colour})
+        elif high is not None and low is None:
+            ax.annotate("", (x, y * 0.88), xytext=(x, y), arrowprops={"arrowstyle": "->", "color": colour})
+        text = row.get("label")
+        if is_missing(text) or not text:
+            text = compact(y)
+        ax.annotate(
+            str(text),
+            (x, y),
+            xytext=(-8, 8),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color="#222222",
+        )
+    return marked
+
+
+# --- part-whole ---------------------------------------------------------------------------------------------
+
+
+def part_whole(
+    nodes: pd.DataFrame,
+    claims: pd.DataFrame | None = None,
+    *,
+    title: str = "How the parts add up",
+    unit: str = "people",
+) -> Figure:
+    """One bar per node of a hierarchy (parents before children); a parent's bar is split into its children,
+    with what they leave over hatched, and the article's claims are marked on the node they are about."""
+    _need(nodes, "part-whole", ("node", "label", "parent", "value"))
+    values = _node_values(nodes)
+    order = list(nodes["node"])
+    depth = _depths(nodes)
+    colour = {n: _NODE_COLOURS[i % len(_NODE_COLOURS)] for i, n in enumerate(order)}
+    children: dict[str, list[str]] = {n: [] for n in order}
+    for _, row in nodes.iterrows():
+        if not is_missing(row["parent"]):
+            children[str(row["parent"])].append(str(row["node"]))
+    fig, ax = _figure((8.0, 1.2 + 0.75 * len(order)))
+    ax.set_title(title, loc="left", fontweight="bold")
+    ax.grid(False, axis="y")
+    hatched = False
+    ends: dict[str, float] = {}
+    for y, node in enumerate(order):
+        total = values[node]
+        if total is None:
+            continue
+        parts = [(c, v) for c in children[node] if (v := values[c]) is not None]
+        if not parts:
+            ax.barh(y, total, color=colour[node], edgecolor="white", height=0.6)
+            ends[node] = total
+            continue
+        left = 0.0
+        for child, value in parts:
+            ax.barh(y, value, left=left, color=colour[child], edgecolor="white", height=0.6)
+            if value > 0.08 * total:
+                ax.text(
+                    left + value / 2,
+                    y,
+                    compact(value),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if colour[child] in _DARK_NODES else "black",
+                )
+            left += value
+        if total > left * 1.0001:
+            ax.barh(y, total - left, left=left, color="white", edgecolor="#999999", hatch="///", height=0.6)
+            hatched = True
+        ends[node] = max(total, left)
+    for y, node in enumerate(order):
+        total = values[node]
+        if total is not None:
+            ax.text(
+                ends[node], y, f"  {compact(total)}", va="center", ha="left", fontsize=8, fontweight="bold"
+            )
+    legend: list[Any] = []
+    if hatched:
+        legend.append(
+            Patch(facecolor="white", edgecolor="#999999", hatch="///", label="Not in the parts listed")
+        )
+    if claims is not None and not claims.empty:
+        _need(claims, "claims", ("node", "value"))
+        legend += _mark_claims_on_nodes(ax, claims, order)
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels(["   " * depth[n] + str(lbl) for n, lbl in zip(order, nodes["label"], strict=True)])
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(_COMPACT)
+    ax.set_xlim(0, _x_max(values, claims))
+    ax.set_xlabel(f"Number of {unit}")
+    if legend:
+        ax.legend(handles=legend, loc="lower right", fontsize=8)
+    return fig
+
+
+def _node_values(nodes: pd.DataFrame) -> dict[str, float | None]:
+    """Each node's value; a node without one is the sum of its children (when they all have one)."""
+    values: dict[str, float | None] = {
+        str(r["node"]): (None if is_missing(r["value"]) else float(r["value"])) for _, r in nodes.iterrows()
+    }
+    for _, row in nodes.iloc[::-1].iterrows():
+        node = str(row["node"])
+        if values[node] is None:
+            kids = [values[str(k)] for k in nodes.loc[nodes["parent"] == node, "node"]]
+            if kids and all(k is not None for k in kids):
+                values[node] = float(sum(k for k in kids if k is not None))
+    return values
+
+
+def _depths(nodes: pd.DataFrame) -> dict[str, int]:
+    parent = {
+        str(r["node"]): (None if is_missing(r["parent"]) else str(r["parent"])) for _, r in nodes.iterrows()
+    }
+    depth: dict[str, int] = {}
+    for node, first in parent.items():
+        d, up = 0, first
+        while up is not None and d <= len(parent):
+            if up not in parent:
+                raise DataError(
+                    f"part-whole table: node {node!r} has parent {up!r}, which is not a node; "
+                    f"allowed: one of {sorted(parent)}"
+                )
+            d, up = d + 1, parent[up]
+        depth[node] = d
+    return depth
+
+
+def _mark_claims_on_nodes(ax: Axes, claims: pd.DataFrame, order: list[str]) -> list[Any]:
+    handles: dict[str, Any] = {}
+    for _, row in claims.iterrows():
+        node = str(row["node"])
+        if node not in order or is_missing(row["value"]):
+            continue
+        verdict = _verdict_of(row)
+        look = style(verdict) if verdict else None
+        y, x = order.index(node), float(row["value"])
+        mark = ax.scatter(
+            [x],
+            [y],
+            s=110,
+            marker=look.marker if look else "o",
+            color=look.colour if look else "#333333",
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=4,
+        )
+        ax.vlines(x, y - 0.38, y + 0.38, color="black", linewidth=1.2, zorder=3)
+        text = row.get("label")
+        text = f"article: {compact(x)}" if is_missing(text) or not text else str(text)
+        ax.annotate(text, (x, y), xytext=(9, -15), textcoords="offset points", ha="left", fontsize=7.5)
+        key = f"Article: {look.word.lower()}" if look else "Article"
+        handles.setdefault(key, mark)
+    for key, mark in handles.items():
+        mark.set_label(key)
+    return list(handles.values())
+
+
+def _x_max(values: dict[str, float | None], claims: pd.DataFrame | None) -> float:
+    top = max((v for v in values.values() if v is not None), default=1.0)
+    if claims is not None and "value" in claims.columns and claims["value"].notna().any():
+        top = max(top, float(claims["value"].max()))
+    return top * 1.15
+
+
+# --- batch charts -------------------------------------------------------------------------------------------
+
+
+def verdicts_by_group(
+    table: pd.DataFrame, *, by: str = "source", title: str = "Verdicts by source", limit: int = 15
+) -> Figure:
+    """Stacked horizontal bars: for each value of ``by`` (an outlet, an article), its claims by verdict;
+    groups beyond ``limit`` (by number of claims) are pooled as "Other"."""
+    _need(table, "verdicts", ("verdict", by))
+    fig, ax = _figure()
+    ax.set_title(title, loc="left", fontweight="bold")
+    if table.empty:
+        _empty_note(ax, "No claims in this run")
+        return fig
+    groups = table[by].astype("object").where(table[by].notna(), "(unknown)").astype(str)
+    counts = pd.crosstab(groups, table["verdict"]).reindex(columns=list(ORDER), fill_value=0)
+    if len(counts) > limit:
+        keep = counts.sum(axis=1).nlargest(limit - 1).index
+        other = counts.drop(index=keep).sum().rename("Other")
+        counts = pd.concat([counts.loc[keep], other.to_frame().T])
+    flagged = counts[[v for v in ORDER if not STYLES[v].passing and v != "not_checkable"]].sum(axis=1)
+    counts = counts.loc[(flagged / counts.sum(axis=1).clip(lower=1)).sort_values(ascending=True).index]
+    fig.set_size_inches(8.0, 1.6 + 0.42 * len(counts))
+    left = np.zeros(len(counts))
+    for verdict in ORDER:
+        look = style(verdict)
+        widths = counts[verdict].to_numpy(dtype=float)
+        if widths.sum() == 0:
+            continue
+        ax.barh(
+            list(counts.index),
+            widths,
+            left=left,
+            color=look.colour,
+            hatch=look.hatch,
+            edgecolor="white",
+            label=look.word,
+            height=0.65,
+        )
+        left += widths
+    ax.grid(False, axis="y")
+    ax.xaxis.set_major_formatter(_COMPACT)
+    ax.set_xlabel("Numbers found (claims)")
+    ax.set_ylabel(by.replace("_", " ").capitalize())
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Verdict", title_fontsize=8)
+    return fig
+
+
+def flag_rate(
+    history: pd.DataFrame, *, title: str = "Share of checked numbers flagged, run by run"
+) -> Figure:
+    """Over past runs: the share of checked claims that need attention, and of likely errors."""
+    _need(history, "history", ("started", "n_checked", "n_attention", "n_likely_error"))
+    fig, ax = _figure((8.0, 4.0))
+    ax.set_title(title, loc="left", fontweight="bold")
+    data = history.sort_values("started")
+    if data.empty:
+        _empty_note(ax, "No past runs yet")
+        return fig
+    when = pd.to_datetime(data["started"])
+    checked = data["n_checked"].astype(float).where(data["n_checked"] > 0)
+    looks = (
+        ("n_attention", "needs_review", "Need attention (incl. likely errors)"),
+        ("n_likely_error", "likely_error", "Likely errors"),
+    )
+    for column, verdict, label in looks:
+        look = style(verdict)
+        ax.plot(
+            when,
+            data[column].astype(float) / checked,
+            marker=look.marker,
+            color=look.colour,
+            label=label,
+            linewidth=1.6,
+            markersize=7,
+            markeredgecolor="black",
+            markeredgewidth=0.5,
+        )
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    ax.set_xlabel("Run started")
+    ax.set_ylabel("Share of checked numbers (%)")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig

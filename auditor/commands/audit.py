@@ -1,0 +1,137 @@
+"""``auditor audit SOURCE...``: audit new articles into the history database and write the run's report."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from auditor.audit import AuditOptions, run_audit
+from auditor.documents import Document
+from auditor.errors import DocumentError
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command(
+    "audit",
+    epilog="Documents already in the history (same id, same text after whitespace and Unicode normalisation) "
+    "are skipped. A bad file or JSONL line is reported as 'error: FILE:LINE: reason' and skipped; the other "
+    "documents are still stored and the exit status is then 2. Schedule it with cron or a systemd timer: see "
+    "docs/scheduling.md.",
+)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("reports/audit.duckdb"),
+    show_default=True,
+    help="The history database (DuckDB); created when missing.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Folder for the dated report of this run and the index.html listing every run.",
+)
+@click.option(
+    "--date",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_date,
+    metavar="YYYY-MM-DD",
+    help="Publication date (YYYY-MM-DD) to use for every article, overriding their own (as for check); claims "
+    "are checked as of it unless the sentence gives another time.",
+)
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A reference CSV file or folder to check against (repeatable); default: the shipped reference pack.",
+)
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A rules folder to use instead of the shipped rules.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["warning", "error", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit with status 1 when a finding of this severity or worse was made in this run.",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    metavar="SECONDS",
+    show_default=True,
+    help="Seconds to wait for another audit that holds the database before giving up.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Documents extracted and checked together (each is still stored in its own transaction).",
+)
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal)."
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    db: Path,
+    out: Path,
+    as_of: date | None,
+    references: tuple[Path, ...],
+    rules: Path | None,
+    fail_on: str,
+    wait: float,
+    batch_size: int,
+    quiet: bool,
+) -> None:
+    """Audit the new articles in SOURCE... (files, folders, JSONL batches, or - for stdin).
+
+    Stores documents, claims, verdicts and findings in the history database, writes a dated report folder
+    under --out and rewrites OUT/index.html to list every run. Ends with one summary line.
+    """
+
+    def report(error: DocumentError) -> None:
+        click.echo(f"error: {error}", err=True)
+
+    def failed(document: Document, exc: Exception) -> None:
+        click.echo(
+            f"internal error: {document.doc_id}: {type(exc).__name__}: {exc}. The article was skipped and will be "
+            "retried by the next run; this is a bug, please report it.",
+            err=True,
+        )
+
+    options = AuditOptions(
+        sources=sources,
+        db=db,
+        out=out,
+        as_of=as_of,
+        references=references,
+        rules=rules,
+        fail_on=fail_on,
+        wait=wait,
+        batch_size=batch_size,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    result = run_audit(options, on_error=report, on_failure=failed)
+    if result.counts.documents_bad:
+        bad = result.counts.documents_bad
+        what = "input was" if bad == 1 else "inputs were"
+        click.echo(f"error: {bad} bad {what} skipped; the rest was stored", err=True)
+    click.echo(result.summary())
+    if result.exit_code:
+        ctx.exit(result.exit_code)

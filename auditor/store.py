@@ -1,0 +1,606 @@
+"""The audit history: an embedded DuckDB database of runs, documents, claims, verdicts and findings.
+
+One :class:`AuditStore` is one writer. Opening it takes an exclusive ``fcntl.flock`` on ``<db>.lock``
+(waiting up to ``wait`` seconds), so two audits on the same database never interleave: the second waits or
+fails with a :class:`~auditor.errors.StoreError` naming the database and the process that holds it. The kernel
+drops the lock when its holder dies, even by SIGKILL, so a killed run never blocks the next one.
+
+A document is stored once, under its key (:func:`document_key`: sha256 of the doc id and the normalised text),
+and all of its rows (document, claims, verdicts, findings) are written in one transaction by
+:meth:`AuditStore.store_document`. A run killed at any moment thus leaves only whole documents behind, and the
+next run skips exactly those and stores the rest.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import socket
+import time
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Self
+
+import duckdb
+import pandas as pd
+
+from auditor.documents import Document
+from auditor.errors import StoreError
+from auditor.schemas import (
+    VERDICTS,
+    ClaimsSchema,
+    DocumentsSchema,
+    FindingsSchema,
+    VerdictsSchema,
+    columns,
+    validate,
+)
+
+#: The schema version this code writes; older databases are migrated forward on open.
+SCHEMA_VERSION: Final = 1
+
+#: Run states: ``running`` until :meth:`AuditStore.finish_run`; a run still ``running`` when the lock is next
+#: taken died without finishing and becomes ``interrupted``.
+RUN_STATUSES: Final = ("running", "finished", "failed", "interrupted")
+
+#: Verdicts that ask an editor to look again.
+FLAGGED_VERDICTS: Final = ("needs_review", "likely_error", "outdated")
+
+#: The data tables, in the order a document's rows are written.
+DATA_TABLES: Final = ("documents", "claims", "verdicts", "findings")
+
+# Each entry takes the database from version i to i + 1. Never edit a shipped entry: append a new one.
+_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    (
+        """CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP,
+            status VARCHAR NOT NULL,
+            pid INTEGER,
+            host VARCHAR,
+            sources VARCHAR,
+            as_of DATE,
+            rules VARCHAR,
+            reference VARCHAR,
+            fail_on VARCHAR,
+            tool_version VARCHAR,
+            documents_read INTEGER,
+            documents_new INTEGER,
+            documents_seen INTEGER,
+            documents_bad INTEGER,
+            documents_failed INTEGER,
+            claims INTEGER,
+            findings INTEGER,
+            exit_code INTEGER,
+            report VARCHAR,
+            error VARCHAR
+        )""",
+        """CREATE TABLE documents (
+            doc_key VARCHAR PRIMARY KEY,
+            run_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            title VARCHAR,
+            date TIMESTAMP,
+            source VARCHAR,
+            text VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE claims (
+            doc_key VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            claim_id VARCHAR NOT NULL,
+            start BIGINT NOT NULL,
+            "end" BIGINT NOT NULL,
+            surface VARCHAR NOT NULL,
+            sentence VARCHAR NOT NULL,
+            value DOUBLE,
+            low DOUBLE,
+            high DOUBLE,
+            comparator VARCHAR NOT NULL,
+            approx BOOLEAN NOT NULL,
+            precision DOUBLE,
+            kind VARCHAR NOT NULL,
+            unit VARCHAR,
+            measure VARCHAR,
+            counted VARCHAR,
+            location VARCHAR,
+            as_of TIMESTAMP,
+            attribution VARCHAR,
+            PRIMARY KEY (doc_key, claim_id)
+        )""",
+        """CREATE TABLE verdicts (
+            doc_key VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            claim_id VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            reason VARCHAR,
+            PRIMARY KEY (doc_key, claim_id)
+        )""",
+        """CREATE TABLE findings (
+            doc_key VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            finding_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            claim_id VARCHAR NOT NULL,
+            rule_id VARCHAR NOT NULL,
+            "check" VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            observed DOUBLE,
+            expected_low DOUBLE,
+            expected_high DOUBLE,
+            reference_value DOUBLE,
+            reference_date TIMESTAMP,
+            series_id VARCHAR,
+            source VARCHAR,
+            message VARCHAR NOT NULL,
+            suggestion VARCHAR,
+            PRIMARY KEY (doc_key, finding_id)
+        )""",
+    ),
+)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC-normalise ``text`` and collapse every run of whitespace to one space (trimmed at both ends)."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def document_key(doc_id: str, text: str) -> str:
+    """The document's identity in the history: sha256 of its doc id and its normalised text, as hex."""
+    digest = hashlib.sha256()
+    digest.update(doc_id.encode("utf-8"))
+    digest.update(b"\x00")
+    digest.update(normalise_text(text).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, dated, unique run id usable as a folder name: ``2015-10-01T120000Z-3fa2c1`` (UTC start)."""
+    moment = now or datetime.now(UTC)
+    return f"{moment:%Y-%m-%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunStart:
+    """What a run was asked to do, recorded when it starts."""
+
+    sources: Sequence[str]
+    as_of: date | None = None
+    rules: str | None = None
+    reference: Sequence[str] = ()
+    fail_on: str | None = None
+    tool_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    """What a run did, recorded when it finishes."""
+
+    documents_read: int = 0
+    documents_new: int = 0
+    documents_seen: int = 0
+    documents_bad: int = 0
+    documents_failed: int = 0
+    claims: int = 0
+    findings: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunTables:
+    """A run's rows read back from the history, each validated against its pandera model."""
+
+    documents: pd.DataFrame
+    claims: pd.DataFrame
+    verdicts: pd.DataFrame
+    findings: pd.DataFrame
+
+
+class _FileLock:
+    """An exclusive ``flock`` on a file next to the database; released by the kernel if the holder dies."""
+
+    def __init__(self, db: Path, wait: float) -> None:
+        self.db = db
+        self.path = db.with_name(db.name + ".lock")
+        self.wait = wait
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, polling until ``wait`` seconds have passed, else raise :class:`StoreError`."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(self.db, f"cannot create the lock file {self.path}: {exc.strerror}") from exc
+        deadline = time.monotonic() + max(self.wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    holder = self._holder(fd)
+                    os.close(fd)
+                    raise StoreError(
+                        self.db,
+                        f"another audit{holder} holds this database (lock file {self.path}); waited "
+                        f"{self.wait:g} s. Let it finish, or pass --wait SECONDS to wait longer",
+                    ) from None
+                time.sleep(min(0.05, remaining))
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+        self._fd = fd
+
+    @staticmethod
+    def _holder(fd: int) -> str:
+        try:
+            text = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
+        except OSError:
+            return ""
+        return f" (pid {text[0]} on {text[1]})" if len(text) >= 2 else ""
+
+    def release(self) -> None:
+        """Drop the lock (the file stays: removing it would race with a process about to lock it)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise StoreError(
+                path, f"another process holds this database open, so the audit cannot write to it ({text})"
+            ) from exc
+        raise StoreError(path, f"cannot open the audit database ({text}); expected a DuckDB file") from exc
+    except duckdb.Error as exc:
+        raise StoreError(path, f"cannot open the audit database ({exc}); expected a DuckDB file") from exc
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class AuditStore:
+    """The history database, opened for writing by one audit at a time (use as a context manager)."""
+
+    def __init__(self, path: str | Path, *, wait: float = 0.0) -> None:
+        self.path = Path(path)
+        self._lock = _FileLock(self.path, wait)
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    # --- lifecycle ------------------------------------------------------------------------------------------
+
+    def open(self) -> Self:
+        """Lock, connect, migrate the schema and mark runs that died unfinished as ``interrupted``."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(self.path, f"cannot create its folder: {exc.strerror}") from exc
+        self._lock.acquire()
+        try:
+            self._con = _connect(self.path)
+            self._migrate()
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        """Close the connection (DuckDB checkpoints its log) and release the lock."""
+        try:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+        finally:
+            self._lock.release()
+
+    def __enter__(self) -> Self:
+        return self.open()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The open connection; raises :class:`StoreError` when the store is not open."""
+        if self._con is None:
+            raise StoreError(
+                self.path, "the audit database is not open (use AuditStore as a context manager)"
+            )
+        return self._con
+
+    def _migrate(self) -> None:
+        con = self.con
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                self.path,
+                f"written by a newer auditor (schema version {current}; this one knows up to "
+                f"{SCHEMA_VERSION}); upgrade auditor or point --db at another file",
+            )
+        for version in range(current, SCHEMA_VERSION):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
+                con.execute("DELETE FROM schema_version")
+                con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                con.execute("ROLLBACK")
+                raise StoreError(
+                    self.path, f"migration to schema version {version + 1} failed: {exc}"
+                ) from exc
+
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        value = self._scalar("SELECT max(version) FROM schema_version")
+        return int(str(value)) if value is not None else 0
+
+    def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+        """The first column of the first row (None without rows), reading the result to its end: DuckDB refuses
+        other work on a connection while a result is only partly fetched."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0][0] if rows else None
+
+    # --- runs -----------------------------------------------------------------------------------------------
+
+    def start_run(self, start: RunStart, *, now: datetime | None = None) -> str:
+        """Record a new run as ``running``, started ``now`` (UTC, default the current time); return its id."""
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        rid = new_run_id(moment)
+        self.con.execute(
+            """INSERT INTO runs (run_id, started_at, status, pid, host, sources, as_of, rules, reference,
+                                 fail_on, tool_version)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                rid,
+                moment.replace(tzinfo=None),
+                os.getpid(),
+                socket.gethostname(),
+                json.dumps(list(start.sources)),
+                start.as_of,
+                start.rules,
+                json.dumps(list(start.reference)),
+                start.fail_on,
+                start.tool_version,
+            ],
+        )
+        return rid
+
+    def finish_run(
+        self,
+        run_id: str,
+        counts: RunCounts,
+        *,
+        status: str = "finished",
+        exit_code: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a run ended, with its counts."""
+        if status not in RUN_STATUSES:
+            raise StoreError(self.path, f"run status {status!r} is not one of {', '.join(RUN_STATUSES)}")
+        self.con.execute(
+            """UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, error = ?, documents_read = ?,
+                   documents_new = ?, documents_seen = ?, documents_bad = ?, documents_failed = ?, claims = ?,
+                   findings = ?
+               WHERE run_id = ?""",
+            [
+                _utcnow(),
+                status,
+                exit_code,
+                error,
+                counts.documents_read,
+                counts.documents_new,
+                counts.documents_seen,
+                counts.documents_bad,
+                counts.documents_failed,
+                counts.claims,
+                counts.findings,
+                run_id,
+            ],
+        )
+
+    def set_report(self, run_id: str, report: str | Path) -> None:
+        """Record where the run's report was written."""
+        self.con.execute("UPDATE runs SET report = ? WHERE run_id = ?", [str(report), run_id])
+
+    def runs(self) -> pd.DataFrame:
+        """Every run, oldest first, with its stored counts (one row per run)."""
+        return self.con.execute("SELECT * FROM runs ORDER BY started_at, run_id").df()
+
+    # --- documents ------------------------------------------------------------------------------------------
+
+    def seen_keys(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` already stored."""
+        wanted = pd.DataFrame({"doc_key": pd.Series(list(dict.fromkeys(keys)), dtype="str")})
+        if wanted.empty:
+            return set()
+        self.con.register("_wanted", wanted)
+        try:
+            rows = self.con.execute(
+                "SELECT d.doc_key FROM documents d JOIN _wanted w ON d.doc_key = w.doc_key"
+            ).fetchall()
+        finally:
+            self.con.unregister("_wanted")
+        return {str(r[0]) for r in rows}
+
+    def store_document(
+        self,
+        run_id: str,
+        document: Document,
+        claims: pd.DataFrame,
+        verdicts: pd.DataFrame,
+        findings: pd.DataFrame,
+        *,
+        key: str | None = None,
+    ) -> bool:
+        """Write one document and its claims, verdicts and findings in one transaction (see :meth:`store_batch`).
+
+        Returns False, writing nothing, when the document's key is already stored.
+        """
+        doc_key = key or document_key(document.doc_id, document.text)
+        return self.store_batch(run_id, [(doc_key, document)], claims, verdicts, findings)[0]
+
+    def store_batch(
+        self,
+        run_id: str,
+        documents: Sequence[tuple[str, Document]],
+        claims: pd.DataFrame,
+        verdicts: pd.DataFrame,
+        findings: pd.DataFrame,
+    ) -> list[bool]:
+        """Write each ``(key, document)`` with its rows of the three frames, one transaction per document.
+
+        The frames have the columns of their pandera models and may hold rows of several documents (matched by
+        ``doc_id``); they are copied into temporary tables once, so each document's transaction is a few
+        ``INSERT ... SELECT``. Returns, per document, whether it was stored (False: its key was already there).
+        A database error rolls back that document's rows and raises :class:`StoreError` naming it; documents
+        before it stay stored.
+        """
+        con = self.con
+        present: dict[str, set[str]] = {}
+        for table, frame in (("claims", claims), ("verdicts", verdicts), ("findings", findings)):
+            present[table] = set(frame["doc_id"].astype(str)) if not frame.empty else set()
+            con.register("_frame", frame)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_{table} AS SELECT * FROM _frame")
+            except duckdb.Error as exc:
+                raise StoreError(self.path, f"cannot stage the {table} rows of a batch: {exc}") from exc
+            finally:
+                con.unregister("_frame")
+        try:
+            return [self._store_one(run_id, key, doc, present) for key, doc in documents]
+        finally:
+            for table in present:
+                con.execute(f"DROP TABLE IF EXISTS _staged_{table}")
+
+    def _store_one(self, run_id: str, doc_key: str, document: Document, present: dict[str, set[str]]) -> bool:
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if self._scalar("SELECT count(*) FROM documents WHERE doc_key = ?", [doc_key]):
+                con.execute("ROLLBACK")
+                return False
+            con.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    doc_key,
+                    run_id,
+                    document.doc_id,
+                    document.title,
+                    document.date,
+                    document.source,
+                    document.text,
+                ],
+            )
+            for table, doc_ids in present.items():
+                if document.doc_id in doc_ids:
+                    self._insert_rows(table, doc_key=doc_key, run_id=run_id, doc_id=document.doc_id)
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(self.path, f"could not store document {document.doc_id!r}: {exc}") from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return True
+
+    def _insert_rows(self, table: str, *, doc_key: str, run_id: str, doc_id: str) -> None:
+        """Copy one document's staged rows into ``table``, tagged with its key and the run id."""
+        self.con.execute(
+            f"INSERT INTO {table} BY NAME SELECT ? AS doc_key, ? AS run_id, * FROM _staged_{table} WHERE doc_id = ?",
+            [doc_key, run_id, doc_id],
+        )
+
+    # --- read-back ------------------------------------------------------------------------------------------
+
+    def table(self, name: str, *, run_id: str | None = None) -> pd.DataFrame:
+        """One of :data:`DATA_TABLES` as stored, for one run or for all."""
+        if name not in DATA_TABLES:
+            raise StoreError(self.path, f"no table {name!r}; allowed: {', '.join(DATA_TABLES)}")
+        order = {"documents": "doc_key", "claims": "doc_key, claim_id", "verdicts": "doc_key, claim_id"}
+        sql = f"SELECT * FROM {name}"
+        params: list[object] = []
+        if run_id is not None:
+            sql += " WHERE run_id = ?"
+            params.append(run_id)
+        sql += f" ORDER BY {order.get(name, 'doc_key, finding_id')}"
+        return self.con.execute(sql, params).df()
+
+    def run_tables(self, run_id: str) -> RunTables:
+        """The documents, claims, verdicts and findings stored by ``run_id``, validated by their models."""
+        models = {
+            "documents": DocumentsSchema,
+            "claims": ClaimsSchema,
+            "verdicts": VerdictsSchema,
+            "findings": FindingsSchema,
+        }
+        frames = {}
+        for name, model in models.items():
+            frame = self.table(name, run_id=run_id)
+            frames[name] = validate(model, frame[columns(model)].reset_index(drop=True), table=name)
+        return RunTables(**frames)
+
+    def counts(self) -> Mapping[str, int]:
+        """Rows per data table (and runs)."""
+        result: dict[str, int] = {}
+        for name in ("runs", *DATA_TABLES):
+            result[name] = int(str(self._scalar(f"SELECT count(*) FROM {name}")))
+        return result
+
+    def history(self) -> pd.DataFrame:
+        """Per run, oldest first, what it stored: the table behind the report's flag-rate chart.
+
+        Columns: ``run_id, started, finished, status, n_documents, n_claims``, one ``n_<verdict>`` per
+        verdict, ``n_checked`` (verdict other than ``not_checkable``), ``n_attention`` (one of
+        :data:`FLAGGED_VERDICTS`), ``n_likely_error``, and ``flag_rate`` = n_attention / n_checked (NaN when
+        nothing was checked).
+        """
+        con = self.con
+        runs = con.execute(
+            "SELECT run_id, started_at AS started, finished_at AS finished, status FROM runs "
+            "ORDER BY started_at, run_id"
+        ).df()
+        docs = con.execute("SELECT run_id, count(*) AS n_documents FROM documents GROUP BY run_id").df()
+        per_verdict = con.execute(
+            "SELECT run_id, verdict, count(*) AS n FROM verdicts GROUP BY run_id, verdict"
+        ).df()
+        counts = (
+            per_verdict.pivot_table(
+                index="run_id", columns="verdict", values="n", aggfunc="sum", fill_value=0
+            )
+            .reindex(columns=list(VERDICTS), fill_value=0)
+            .reindex(runs["run_id"], fill_value=0)
+            .astype("int64")
+        )
+        frame = runs.merge(docs, on="run_id", how="left")
+        frame["n_documents"] = frame["n_documents"].fillna(0).astype("int64")
+        frame["n_claims"] = counts.sum(axis=1).to_numpy()
+        for verdict in VERDICTS:
+            frame[f"n_{verdict}"] = counts[verdict].to_numpy()
+        frame["n_checked"] = frame["n_claims"] - frame["n_not_checkable"]
+        frame["n_attention"] = frame[[f"n_{v}" for v in FLAGGED_VERDICTS]].sum(axis=1)
+        frame["flag_rate"] = frame["n_attention"] / frame["n_checked"].where(frame["n_checked"] > 0)
+        return frame

@@ -28,7 +28,7 @@ _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])")
 _PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,}\d")
 _YEAR_BEFORE = re.compile(
-    r"(?<![\w])(?:in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"
+    r"(?<![\w])(?:a|an|in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"
     r"winter|spring|autumn|fall|year|fiscal|through|circa|c\.|the)\s+$|['’]s\s+$|[(\[]$",
     re.IGNORECASE,
 )
@@ -42,11 +42,19 @@ _CITATION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SCORE_BEFORE = re.compile(
-    r"(?<![\w])(?:won|lost|beat|beaten|drew|draw|defeated|score|scored|scoreline|victory|defeat|win|loss|lead|"
-    r"led|trailed|trailing)\s+(?:\w+\s+){0,3}$",
+    r"(?<![\w])(?:won|winning|lost|losing|beat|beating|beaten|drew|draw|defeated|defeating|routed|thrashed|"
+    r"edged|score|scored|scoreline|victory|defeat|win|loss|lead|led|trailed|trailing)\s+(?:[\w'’]+\s+){0,4}$",
     re.IGNORECASE,
 )
-_SCORE_AFTER = re.compile(r"[-–]\d{1,2}(?![\d])")
+_SCORE_AFTER = re.compile(r"[-–]\d{1,2}(?![\d-])")
+_SCORE_NOUN_AFTER = re.compile(
+    r"\s+(?:home\s+|away\s+)?(?:win|victory|defeat|loss|lead|draw|triumph|scoreline)\b", re.I
+)
+_PREVIOUS_SCORE = re.compile(r"\d{1,2}[-–]\d{1,2}\)?[,;]?\s+(?:\(\s*)?$")
+_ANOTHER_SCORE = re.compile(r"[,;]?\s+(?:\(\d{1,2}[-–]\d{1,2}\)\s+)?\d{1,2}[-–]\d{1,2}(?![\d])")
+_CLOCK_ZONE = re.compile(r"\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|local time)\b")
+_SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*|^\s*|[\"“‘(]\s*)$")
+_NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<![.!?])\b[A-Z][A-Za-z]+\s$")
 _ADDRESS_AFTER = re.compile(
     r"\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd|Drive|Square|Place|Way)\b"
 )
@@ -61,7 +69,9 @@ def non_claim_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, i
     list number, score, citation, age or street number; ``None`` when it may be a claim."""
     if num.words:
         age = _AGE_AFTER.match(text, num.end)
-        return ("age", age.end()) if age is not None else None
+        if age is not None:
+            return "age", age.end()
+        return ("identifier", num.end) if _is_capitalised_name(rules, text, num) else None
     return (
         _glued_kind(rules, text, num)
         or _clock_or_calendar(text, num)
@@ -97,7 +107,11 @@ def _glued_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
 
 
 def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
-    """ "5:30 pm", "10am", "5/17/2018", "2015-10-01"."""
+    """ "5:30 pm", "10am", "0900 GMT", "5/17/2018", "2015-10-01"."""
+    if len(num.plain) == 4 and num.plain.isdigit() and int(num.plain[:2]) < 24 and int(num.plain[2:]) < 60:
+        zone = _CLOCK_ZONE.match(text, num.end)
+        if zone is not None:
+            return "time", zone.end()
     time = _TIME.match(text, num.start)
     if (
         time is not None
@@ -143,15 +157,79 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
     if len(plain) == 4 and 1800 <= value <= 2100 and _is_year(rules, text, s, e):
         return "year", e
     score = _SCORE_AFTER.match(text, e)
-    if score is not None and value <= 30 and _SCORE_BEFORE.search(text, max(0, s - 40), s):
-        return "score", score.end()
+    if score is not None and value <= 99:
+        series = (  # tennis sets: "6-3 6-1", "7-6 (8-6) 7-5"
+            _ANOTHER_SCORE.match(text, score.end()) is not None
+            or _PREVIOUS_SCORE.search(text, max(0, s - 12), s) is not None
+        )
+        named = _SCORE_NOUN_AFTER.match(text, score.end()) is not None  # "a 1-0 win"
+        if series or named or _SCORE_BEFORE.search(text, max(0, s - 48), s):
+            return "score", score.end()
     if s > 0 and text[s - 1] == "[" and text[e : e + 1] == "]":
         return "citation", e + 1
     if value < 100 and _LIST_ITEM.search(text, max(0, s - 4), s) and _LIST_AFTER.match(text, e):
         return "list_item", e
     if value < 10000 and _ADDRESS_AFTER.match(text, e):
         return "address", e
+    if value < 1000 and "," not in plain and _is_name_part(rules, text, s, e):
+        return "identifier", e
     return None
+
+
+def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
+    """A small number inside a name: "Radio 4", "Boeing 747", "Windows 95" (a capitalised word right before it,
+    not at a sentence start, and no lower-case word after it)."""
+    before = _NAME_BEFORE.search(text, max(0, s - 24), s)
+    if before is None or rules.before.find(text, s) is not None:
+        return False
+    word = before.group().strip()
+    if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES:
+        return False
+    return re.match(r"\s+[a-z]", text[e : e + 2]) is None
+
+
+_NOT_NAMES: Final = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "to",
+        "of",
+        "and",
+        "or",
+        "the",
+        "about",
+        "around",
+        "over",
+        "under",
+        "since",
+        "until",
+        "with",
+        "nearly",
+        "almost",
+        "some",
+        "only",
+        "just",
+        "all",
+        "at least",
+        "than",
+        "between",
+    ]
+)
+
+
+def _is_capitalised_name(rules: NumericRules, text: str, num: Reading) -> bool:
+    """A capitalised number word inside a sentence that is part of a name: "BBC One", "the Six Nations"."""
+    s = num.start
+    if not text[s].isupper() or _SENTENCE_START.search(text, max(0, s - 6), s) is not None or s == 0:
+        return False
+    return (
+        _is_name_part(rules, text, s, num.end)
+        or re.match(r"\s+[A-Z][a-z]", text[num.end : num.end + 3]) is not None
+    )
 
 
 def _is_year(rules: NumericRules, text: str, s: int, e: int) -> bool:

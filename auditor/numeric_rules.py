@@ -32,9 +32,11 @@ class UnitForm:
 _TOKEN = re.compile(r"[A-Za-z]+\.?|\d+|[^\w\s]+")
 
 
-def phrase_key(phrase: str) -> str:
-    """Normal form of a phrase for look-ups: tokens lower-cased and joined by one space ("US$" -> "us $")."""
-    return " ".join(t.lower() for t in _TOKEN.findall(phrase))
+def phrase_key(phrase: str, case_sensitive: bool = False) -> str:
+    """Normal form of a phrase for look-ups: tokens joined by one space, lower-cased unless ``case_sensitive``
+    ("more  than" -> "more than"; "US$" -> "US $")."""
+    tokens = _TOKEN.findall(phrase)
+    return " ".join(tokens if case_sensitive else [t.lower() for t in tokens])
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +49,20 @@ class PhraseIndex:
     table: dict[str, str]
     max_words: int
     last_tokens: frozenset[str]  # the last token of every phrase: a cheap first test
+    case_sensitive: bool = False  # currencies: "A$" is Australian, "a $7,000" is not
 
     @classmethod
-    def build(cls, table: dict[str, str]) -> PhraseIndex:
-        keyed = {phrase_key(k): v for k, v in table.items()}
+    def build(cls, table: dict[str, str], *, case_sensitive: bool = False) -> PhraseIndex:
+        keyed = {phrase_key(k, case_sensitive): v for k, v in table.items()}
         return cls(
             keyed,
             max((len(k.split()) for k in keyed), default=1),
             frozenset(k.rsplit(" ", 1)[-1] for k in keyed),
+            case_sensitive,
         )
+
+    def _norm(self, token: str) -> str:
+        return token if self.case_sensitive else token.lower()
 
     def find(self, text: str, pos: int, span: int = 48) -> tuple[str, int] | None:
         """(value, start offset) of the longest phrase ending right before ``pos`` (white space allowed)."""
@@ -65,14 +72,14 @@ class PhraseIndex:
         if not tail:
             return None
         last = _TOKEN.findall(tail[-24:])
-        if not last or last[-1].lower() not in self.last_tokens:
+        if not last or self._norm(last[-1]) not in self.last_tokens:
             return None
         tokens = list(_TOKEN.finditer(window))
         if not tokens or window[tokens[-1].end() :].strip():
             return None
         for n in range(min(self.max_words, len(tokens)), 0, -1):
             seg = tokens[-n:]
-            key = " ".join(t.group().lower() for t in seg)
+            key = " ".join(self._norm(t.group()) for t in seg)
             value = self.table.get(key)
             if value is None:
                 continue
@@ -256,7 +263,7 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         range_join=re.compile(rf"\s*(?:{_alternation(joins)})\s*", re.IGNORECASE),
         change_verbs=frozenset(v.lower() for v in verbs),
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
-        currency_before=PhraseIndex.build(currency_before),
+        currency_before=PhraseIndex.build(currency_before, case_sensitive=True),
         unit_after=re.compile(
             rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE
         ),

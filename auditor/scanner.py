@@ -47,6 +47,7 @@ _RATIO_JOIN = re.compile(r"\s+(?:in|out\s+of|of\s+every|over)\s+", re.IGNORECASE
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _ONE_DETERMINERS = frozenset(
     [
+        "number",
         "the",
         "this",
         "that",

@@ -1,0 +1,33 @@
+"""rules/units.yaml and rules/units.txt agree with pint, and the unit lexicon reaches the scanner."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.numeric_rules import default_numeric_rules
+from auditor.units import convert, is_unit, registry
+
+
+def _units() -> list[str]:
+    rules = default_numeric_rules()
+    return sorted(
+        {form.unit for form in rules.unit_after_form.values()} | set(rules.currency_before.table.values())
+    )
+
+
+@pytest.mark.parametrize("unit", _units())
+def test_every_unit_in_the_lexicon_is_a_pint_unit(unit: str) -> None:
+    assert is_unit(unit), f"{unit!r} (rules/units.yaml) is not defined by pint or rules/units.txt"
+
+
+def test_currencies_are_their_own_dimensions() -> None:
+    ureg = registry()
+    assert ureg.Unit("USD").dimensionality != ureg.Unit("EUR").dimensionality
+    assert convert(250, "USC", "USD") == pytest.approx(2.5)
+    assert convert(150, "GBX", "GBP") == pytest.approx(1.5)
+
+
+def test_news_units_convert() -> None:
+    assert convert(3, "percentage_point", "pp") == 3
+    assert convert(1.6, "kilometer", "meter") == pytest.approx(1600)
+    assert convert(40, "percent", "dimensionless") == pytest.approx(0.4)

@@ -20,7 +20,7 @@ def registry(directory: Path | None = None) -> Any:
     import pint
 
     path = (directory or rules_dir()) / "units.txt"
-    ureg = pint.UnitRegistry()
+    ureg: Any = pint.UnitRegistry()
     try:
         ureg.load_definitions(str(path))
     except (OSError, ValueError, pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError) as exc:

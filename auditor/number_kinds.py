@@ -25,7 +25,9 @@ _TIME = re.compile(
 )
 _DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
 _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
-_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])")
+_NUMERIC_DATE = re.compile(
+    r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])|(?:18|19|20)\d\d-(?:0[1-9]|1[0-2])(?![\d-])"
+)
 _PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,}\d")
 _YEAR_BEFORE = re.compile(
     r"(?<![\w])(?:a|an|in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"

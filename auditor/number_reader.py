@@ -14,6 +14,7 @@ from typing import Final
 
 from auditor.numbers import (
     DENOMINATORS,
+    ORDINAL_UNITS,
     DOZENS,
     SCALE_ABBREVIATIONS,
     SCALES,
@@ -107,6 +108,9 @@ SEED: Final = re.compile(
 _DIGIT_TOKEN = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
     r"(?:\.\d+)?|\.\d+"
+)
+_COMPOUND_ORDINAL = re.compile(
+    r"[-\s]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)s?\b", re.I
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
 _SEP = re.compile(r"[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
@@ -250,7 +254,10 @@ class NumberReader:
         start = pos
         words: list[str] = []
         a = A_BEFORE.search(text, max(0, pos - 4), pos)
-        if a is not None and (first in SCALES or first in DOZENS):  # "a million", "a dozen"
+        compound_after = first in TENS and _COMPOUND_ORDINAL.match(text, m.end()) is not None
+        if a is not None and (
+            first in SCALES or first in DOZENS or compound_after
+        ):  # "a million", "a twenty-first"
             start = a.start()
             words.append("a")
         return self._continue_words(text, start, words, pos, None)
@@ -266,6 +273,7 @@ class NumberReader:
         has_digits = head is not None
         in_decimal = False
         small_and: tuple[list[str], int] | None = None  # before an "and" that must lead to a fraction
+        compound: tuple[list[str], int] | None = None  # before tens after a numerator: must end a denominator
         first = head is None
         while True:
             at = cursor if first else _SEP.match(text, cursor).end()  # type: ignore[union-attr]
@@ -296,6 +304,8 @@ class NumberReader:
                 and last_good is not None
             ):
                 small_and = (list(last_good[0]), last_good[1])
+            if cat == "tens" and prev in ("unit", "a", "tens") and compound is None and last_good is not None:
+                compound = (list(last_good[0]), last_good[1])
             if cat == "point":
                 in_decimal = True
             words.append(w)
@@ -304,6 +314,10 @@ class NumberReader:
             if cat not in ("and", "a", "of", "point"):
                 end = cursor
                 last_good = (list(words), end)
+        if compound is not None and last_good is not None:
+            tail = last_good[0][len(compound[0]) :]
+            if not any(t in ORDINAL_UNITS for t in tail):
+                last_good = compound
         if small_and is not None and last_good is not None:
             tail = last_good[0][len(small_and[0]) :]
             if not any(t in DENOMINATORS for t in tail):
@@ -316,8 +330,11 @@ class NumberReader:
         if words in (["half"], ["quarter"]):
             # "half of the country" is a ratio; "half-time", "first half" are not numbers
             a = A_BEFORE.search(text, max(0, start - 4), start)
+            hedged = a is None and self.rules.before.find(text, start) is not None  # "more than half"
             if not (
-                LONE_FRACTION_FOLLOWERS.match(text, end) or (a is not None and _lone_fraction_ok(text, end))
+                hedged
+                or LONE_FRACTION_FOLLOWERS.match(text, end)
+                or (a is not None and _lone_fraction_ok(text, end))
             ):
                 return None
             start = a.start() if a is not None else start
@@ -356,6 +373,8 @@ def _category(w: str) -> str | None:
         return "dozen"
     if w in DENOMINATORS:
         return "denom"
+    if w in ORDINAL_UNITS:
+        return "ordinal_unit"
     if w in ("and", "a", "an", "of", "point"):
         return w if w != "an" else "a"
     return None
@@ -368,7 +387,10 @@ def _allowed(prev: str, cat: str, w: str, words: list[str]) -> bool:
             return 0 < UNITS[w] < 10 and "point" not in words[-2:-1]
         return prev in ("start", "hundred", "scale", "and", "point", "unit_point")
     if cat == "tens":
-        return prev in ("start", "hundred", "scale", "and", "point")
+        # after a numerator only as the start of a compound denominator ("one twenty-fifth"); see _continue_words
+        return prev in ("start", "hundred", "scale", "and", "point", "unit", "a", "tens")
+    if cat == "ordinal_unit":
+        return prev == "tens" and len(words) >= 2 and _category(words[-2]) in ("unit", "a", "tens", "hundred")
     if cat == "hundred":
         group = words[
             max((i for i, t in enumerate(words) if t in SCALES and t != "hundred"), default=-1) + 1 :

@@ -122,6 +122,14 @@ DENOMINATORS: Final[dict[str, int]] = {
     "trillionth": 1_000_000_000_000,
     "trillionths": 1_000_000_000_000,
 }
+#: Ordinals of one to nine, as the second half of a compound denominator ("one twenty-fifth" = 1/25).
+ORDINAL_UNITS: Final[dict[str, int]] = {
+    f"{w}{plural}": v
+    for v, w in enumerate(
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"], 1
+    )
+    for plural in ("", "s")
+}
 DOZENS: Final[frozenset[str]] = frozenset({"dozen", "dozens", "dz", "dzs", "doz", "dozs"})
 UNICODE_FRACTIONS: Final[dict[str, float]] = {
     "½": 1 / 2,
@@ -212,6 +220,8 @@ def parse_words(words: list[str]) -> float | None:
     n = len(words)
     while i < n:
         w = words[i]
+        if w == "hundreds":  # "five hundreds" is five hundred
+            w = "hundred"
         if w in ("and", "of"):
             if w == "and":
                 mark = current
@@ -249,6 +259,18 @@ def parse_words(words: list[str]) -> float | None:
             current += UNITS[w]
             seen_number = True
         elif w in TENS:
+            nxt = words[i + 1] if i + 1 < n else ""
+            numerator = current - mark or (1.0 if i > 0 and words[i - 1] in ("a", "an") else 0.0)
+            if nxt in ORDINAL_UNITS and numerator:
+                # "one twenty-fifth", "a twenty-first", "three twenty-firsts": a compound denominator
+                current = mark
+                frac = numerator / (TENS[w] + ORDINAL_UNITS[nxt])
+                total, current, pending_fraction = _apply_fraction(
+                    total, current, frac, last_closed_scale, words[i + 2 :]
+                )
+                seen_number = True
+                i += 2
+                continue
             current += TENS[w]
             seen_number = True
         elif w in DOZENS:

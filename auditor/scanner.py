@@ -91,6 +91,7 @@ _ONE_FOLLOWERS = frozenset(
         "another's",
     ]
 )
+_OLD = re.compile(r"\s+old\b")
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
 
@@ -219,7 +220,7 @@ class Scanner:
                 comparator, qstart = self._qualifier_before(text, start, ratio_num)
                 end = den.end
                 after = self._after_qualifier(text, end)
-                if after is not None and comparator == "eq":
+                if after is not None and comparator in ("eq", "approx"):
                     comparator, end = after
                 return [self._bounded(qstart, end, ratio_num, comparator)], end
         # a range: "2 to 3 million", "between 20 and 30 percent", "30,000-40,000", "5k-20k"
@@ -375,7 +376,8 @@ class Scanner:
         if found is None:
             return "eq", start
         cmp, q_start = found
-        if num.unit in _TIME_UNITS and text[q_start:start].strip().lower() in self.rules.duration_exempt:
+        duration = num.unit in _TIME_UNITS and _OLD.match(text, num.end) is None  # not "over 30 years old"
+        if duration and text[q_start:start].strip().lower() in self.rules.duration_exempt:
             return "eq", start
         return cmp, q_start
 

@@ -14,8 +14,8 @@ from typing import Final
 
 from auditor.numbers import (
     DENOMINATORS,
-    ORDINAL_UNITS,
     DOZENS,
+    ORDINAL_UNITS,
     SCALE_ABBREVIATIONS,
     SCALES,
     TENS,

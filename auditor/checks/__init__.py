@@ -1,0 +1,25 @@
+"""The checking engine: claims -> findings -> one verdict per claim.
+
+Rules are data (``rules/checks/*.yaml``, ``rules/hierarchy.yaml``, ``rules/references.yaml``, loaded by
+:mod:`~auditor.checks.rules`); checks are registered pure functions (:mod:`~auditor.checks.registry`) in
+:mod:`~auditor.checks.consistency`, :mod:`~auditor.checks.percentages`, :mod:`~auditor.checks.magnitude` and
+:mod:`~auditor.checks.against_reference`; :mod:`~auditor.checks.engine` runs them over a batch.
+"""
+
+from __future__ import annotations
+
+from auditor.checks.engine import CheckResult, check_claims, load_rules
+from auditor.checks.registry import CheckInput, Param, Params, register_check, registered_checks
+from auditor.checks.rules import RuleSet
+
+__all__ = [
+    "CheckInput",
+    "CheckResult",
+    "Param",
+    "Params",
+    "RuleSet",
+    "check_claims",
+    "load_rules",
+    "register_check",
+    "registered_checks",
+]

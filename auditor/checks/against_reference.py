@@ -1,0 +1,500 @@
+"""Checks of claims against reference observations.
+
+``reference_value``
+    The claim's interval (hedge and rounding, :mod:`auditor.checks.intervals`) against the aligned observation and
+    its uncertainty, widened by the entry's tolerance: inside the strict reading -> ``matches``; inside the rounded
+    reading -> ``matches_within_rounding``; only inside the logical reading ("more than 250" against 250,000) or
+    within ``review_ratio`` of it -> ``needs_review``; further -> ``likely_error``. When a claim can be checked
+    against several entries (UN and SOHR death tolls), the most favourable one is reported: one reputable source
+    supporting the figure is enough. A mismatched claim whose figure fits the same series at another place (Syrian
+    refugees in Syria's neighbouring countries rather than in Europe) says so.
+``outdated``
+    The claim fits an older observation of a series while the latest one on the claim's date differs materially and
+    does not fit it, and no other entry supports it today.
+``exceeds_population``
+    A count of people larger than the population of its place (or of its origin).
+``cumulative_decrease``
+    The observation a claim was compared with is lower than an earlier value of the same cumulative series, so the
+    comparison rests on a total that went down; :func:`cumulative_drops` lists such points for a whole table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from auditor import places
+from auditor.checks import messages as say
+from auditor.checks.alignment import reference_index
+from auditor.checks.intervals import INTERVAL_COLUMNS, claim_intervals, gap_ratio, overlaps
+from auditor.checks.registry import (
+    CheckInput,
+    Param,
+    Params,
+    per_table,
+    raw_findings,
+    records,
+    register_check,
+)
+
+KEYS: Final = ["doc_id", "claim_id"]
+#: Verdicts a comparison can give, most favourable first.
+_ORDER: Final = ("matches", "matches_within_rounding", "needs_review", "likely_error")
+
+READING_PARAMS: Final = {
+    "approx_margin": Param("float", 0.1, "relative half-width read into 'about X'", minimum=0, maximum=1),
+    "open_slack": Param(
+        "float", 0.2, "how far above 'more than X' (below 'nearly X') a reader expects the figure", minimum=0
+    ),
+}
+
+
+def _point(claims: pd.DataFrame) -> pd.Series:
+    """The number as stated: the value, else the bound."""
+    return claims["value"].fillna(claims["low"]).fillna(claims["high"])
+
+
+def _with_intervals(claims: pd.DataFrame, params: Params) -> pd.DataFrame:
+    intervals = claim_intervals(
+        claims, approx_margin=params.number("approx_margin"), open_slack=params.number("open_slack")
+    )
+    return pd.concat([claims, intervals], axis=1).assign(point=_point(claims))
+
+
+def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series, pd.Series]:
+    """What an observation allows, widened by the entry's ``tolerance``. A published lower bound ("more than
+    230,000": ``low`` without ``high``) is read like a claim's, up to ``open_slack`` above it; an upper bound the
+    same way below it."""
+    value, low, high = rows["ref_value"], rows["ref_low"], rows["ref_high"]
+    lower_only = low.notna() & high.isna()
+    upper_only = high.notna() & low.isna()
+    low = low.fillna(value.where(~upper_only, high * (1 - open_slack)))
+    high = high.fillna(value.where(~lower_only, low * (1 + open_slack)))
+    return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
+
+
+def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float) -> pd.Series:
+    """Verdict per row of claim intervals joined with an observation (``ref_value``, ``ref_low``, ``ref_high``,
+    ``tolerance``)."""
+    low, high = reference_interval(rows, open_slack)
+    strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
+    rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
+    hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
+    near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
+    verdict = np.select(
+        [strict, rounded, hard | near], ["matches", "matches_within_rounding", "needs_review"], "likely_error"
+    )
+    return pd.Series(verdict, index=rows.index, dtype="object")
+
+
+def _source(publisher: object, dataset: object) -> str:
+    return f"{publisher}, {dataset}" if dataset and dataset != publisher else str(publisher)
+
+
+def _subject(data: CheckInput, spec_id: str, claim: Mapping[str, Any], location: object) -> str:
+    spec = next((s for s in data.specs if s.id == spec_id), None)
+    noun = say.what(claim["measure"])
+    if spec is not None and spec.label:
+        origin, place = claim.get("origin"), claim.get("place")
+        place = place if isinstance(place, str) else spec.default_place
+        return say.render(
+            spec.label,
+            {
+                "origin": say.place_name_of(origin),
+                "place": say.place_phrase(place),
+                "place_name": say.place_name_of(place),
+            },
+        )
+    where = str(location) if isinstance(location, str) and " + " not in str(location) else None
+    return say.join(noun, say.origin_phrase(claim.get("origin")), say.place_phrase(where))
+
+
+# --- reference_value --------------------------------------------------------------------------------------------
+
+
+def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) -> pd.DataFrame:
+    """For flagged claims: the best other place of the same series whose figure fits the claim."""
+    cands = data.candidates[data.candidates["n_parts"] == 1].drop(columns="point").merge(flagged, on=KEYS)
+    if cands.empty:
+        return pd.DataFrame()
+    refs = reference_index(data.references).series(cands["series_id"])
+    rows = cands.merge(refs.rename(columns={"location": "alt_location"}), on="series_id")
+    rows = rows[(rows["alt_location"] != rows["location"]) & (rows["date"] <= rows["as_of"])]
+    rows = rows[(rows["as_of"] - rows["date"]).dt.days <= rows["max_days"]]
+    if rows.empty:
+        return pd.DataFrame()
+    rows = rows.sort_values("date").drop_duplicates([*KEYS, "series_id", "alt_location"], keep="last")
+    rows = rows.assign(ref_value=rows["value"], ref_low=rows["low"], ref_high=rows["high"])
+    rows = rows[classify(rows, 1.0, open_slack).isin(["matches", "matches_within_rounding"])]
+    if rows.empty:
+        return pd.DataFrame()
+    related = [
+        places.contains(str(w), str(p)) or places.contains(str(p), str(w))
+        if isinstance(w, str) and isinstance(p, str)
+        else False
+        for w, p in zip(rows["location"], rows["alt_location"], strict=True)
+    ]
+    rows = rows.assign(related=related, distance=np.abs(np.log(rows["point"] / rows["ref_value"])))
+    rows = rows.sort_values(["related", "distance"]).drop_duplicates(KEYS)
+    return rows[[*KEYS, "alt_location", "ref_value", "date", "publisher"]]
+
+
+_PAIRED: list[tuple[CheckInput, tuple[float, float], pd.DataFrame]] = []
+
+
+def _paired(data: CheckInput, params: Params) -> pd.DataFrame:
+    """Aligned observations joined with their claims' intervals; rules sharing a scope (and so an input) share
+    this join within a batch."""
+    key = (params.number("approx_margin"), params.number("open_slack"))
+    if _PAIRED and _PAIRED[0][0] is data and _PAIRED[0][1] == key:
+        return _PAIRED[0][2]
+    claims = data.claims[data.claims.index.isin(data.aligned["row"])]
+    rows = data.aligned.rename(columns={"location": "ref_location"}).merge(
+        _with_intervals(claims, params), on=KEYS
+    )
+    _PAIRED[:] = [(data, key, rows)]
+    return rows
+
+
+def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd.DataFrame:
+    """Each claim with its most favourable aligned observation and the verdict it gives."""
+    if data.aligned.empty:
+        return pd.DataFrame(columns=[*KEYS, "verdict"])
+    rows = _paired(data, params)
+    if rows.empty:
+        return rows.assign(verdict=pd.Series(dtype="object"))
+    rows = rows.assign(verdict=classify(rows, review_ratio, params.number("open_slack")))
+    rows = rows.assign(rank=rows["verdict"].map(_ORDER.index))
+    return rows.sort_values(["rank", "gap_days"]).drop_duplicates(KEYS).reset_index(drop=True)
+
+
+@register_check(
+    "reference_value",
+    verdicts=_ORDER,
+    params={
+        **READING_PARAMS,
+        "review_ratio": Param("float", 1.5, "beyond this ratio a mismatch is a likely error", minimum=1),
+        "suggest_other_places": Param("bool", True, "name another place of the same series that fits"),
+    },
+    fields=("reference", "publisher", "subject", "by_date", "ratio", "alternative", "series", "fix"),
+)
+def reference_value(data: CheckInput, params: Params) -> pd.DataFrame:
+    """The claim against the reference observation aligned with it."""
+    rows = best_comparison(data, params, params.number("review_ratio"))
+    if rows.empty:
+        return raw_findings([])
+    # another place is only suggested for counts of people by origin, whose destination is the usual confusion
+    # ("to Europe" for the neighbouring countries); for other measures any country with a similar figure would do
+    flagged = rows.loc[
+        rows["verdict"].isin(["needs_review", "likely_error"]) & rows["origin"].notna(),
+        [*KEYS, "point", *INTERVAL_COLUMNS],
+    ]
+    slack = params.number("open_slack")
+    alts = (
+        _alternatives(data, flagged, slack) if params.flag("suggest_other_places") and len(flagged) else None
+    )
+    alt_by_key = {(r["doc_id"], r["claim_id"]): r for r in records(alts)} if alts is not None else {}
+    low, high = reference_interval(rows, slack)
+    rows = rows.assign(expected_low=low, expected_high=high)
+    out: list[dict[str, object]] = []
+    for row in records(rows):
+        reference = say.reference_amount(row["ref_value"], row["ref_low"], row["ref_high"], like=row["point"])
+        by_date = say.date_phrase(row["ref_date"], annual=bool(row["annual"]))
+        alt = alt_by_key.get((row["doc_id"], row["claim_id"]))
+        alternative, fix = (
+            "",
+            f"Use {row['publisher']}'s figure of {reference} ({by_date.removeprefix('by ')}), or cite the "
+            "source of the article's figure.",
+        )
+        if alt is not None:
+            check = "destination" if isinstance(row.get("origin"), str) else "place"
+            alt_where = say.place_phrase(alt["alt_location"])
+            alternative = (
+                f", while {say.amount(alt['ref_value'], like=row['point'])} were counted {alt_where} "
+                f"{say.date_phrase(alt['date'])}. Check the {check}"
+            )
+            fix = (
+                f"If {row['surface']} refers to {say.place_noun(alt['alt_location'])}, say so; "
+                f"{row['publisher']} counted {reference} {say.place_phrase(row['ref_location'])}."
+            )
+        ratio = (
+            max(row["point"] / row["ref_value"], row["ref_value"] / row["point"]) if row["point"] else np.inf
+        )
+        out.append(
+            {
+                "doc_id": row["doc_id"],
+                "claim_id": row["claim_id"],
+                "verdict": row["verdict"],
+                "observed": row["point"],
+                "expected_low": row["expected_low"],
+                "expected_high": row["expected_high"],
+                "reference_value": row["ref_value"],
+                "reference_date": row["ref_date"],
+                "series_id": row["series_id"],
+                "source": _source(row["publisher"], row["dataset"]),
+                "facts": {
+                    "reference": reference,
+                    "publisher": str(row["publisher"]),
+                    "subject": _subject(data, row["spec_id"], row, row["ref_location"]),
+                    "by_date": by_date,
+                    "ratio": say.ratio_phrase(float(ratio)),
+                    "alternative": alternative,
+                    "series": str(row["series_id"]),
+                    "fix": fix,
+                },
+            }
+        )
+    return raw_findings(out)
+
+
+# --- outdated ---------------------------------------------------------------------------------------------------
+
+
+@register_check(
+    "outdated",
+    verdicts=("outdated",),
+    params={
+        **READING_PARAMS,
+        "material_change": Param(
+            "float", 0.1, "relative change that makes a newer figure different", minimum=0
+        ),
+        "lookback_days": Param("int", 1830, "how far back older figures are considered", minimum=1),
+    },
+    fields=("reference", "publisher", "subject", "by_date", "old_reference", "old_date", "series"),
+)
+def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
+    """The claim matches an older figure, while a materially different newer one existed on its date."""
+    # only claims at the scale of a series' figures (see min_share in rules/references.yaml)
+    cands = data.candidates[
+        (data.candidates["n_parts"] == 1) & data.candidates["row"].isin(data.aligned["row"])
+    ][[*KEYS, "spec_id", "series_id", "location", "tolerance"]]
+    if cands.empty:
+        return raw_findings([])
+    claims = _with_intervals(data.claims[data.claims.index.isin(data.aligned["row"])], params)
+    supported = best_comparison(data, params, 1.0)
+    if len(supported):
+        ok = supported.loc[supported["verdict"].isin(["matches", "matches_within_rounding"]), KEYS]
+        claims = claims.merge(ok, on=KEYS, how="left", indicator=True)
+        claims = claims[claims["_merge"] == "left_only"].drop(columns="_merge")
+    references = reference_index(data.references).series(cands["series_id"])
+    rows = cands.merge(claims, on=[*KEYS], suffixes=("", "_claim")).merge(
+        references, on=["series_id", "location"], suffixes=("", "_ref")
+    )
+    if rows.empty:
+        return raw_findings([])
+    as_of = pd.to_datetime(rows["as_of"])
+    rows = rows[(rows["date"] <= as_of) & ((as_of - rows["date"]).dt.days <= params.integer("lookback_days"))]
+    rows = rows.rename(columns={"value_ref": "ref_value", "low_ref": "ref_low", "high_ref": "ref_high"})
+    if rows.empty:
+        return raw_findings([])
+    fits = classify(rows, 1.0, params.number("open_slack"))
+    rows = rows.assign(fits=fits.isin(["matches", "matches_within_rounding"]))
+    group = [*KEYS, "series_id"]
+    latest = rows.sort_values("date").drop_duplicates(group, keep="last")
+    latest = latest[~latest["fits"]]
+    older = rows[rows["fits"]].sort_values("date").drop_duplicates(group, keep="last")
+    both = latest.merge(older[[*group, "date", "ref_value"]], on=group, suffixes=("", "_old"))
+    change = (both["ref_value"] - both["ref_value_old"]).abs() / both["ref_value_old"]
+    both = both[change > params.number("material_change")]
+    both = both.sort_values("date").drop_duplicates(KEYS, keep="last")
+    out: list[dict[str, object]] = []
+    for row in records(both):
+        point = row["value"] if pd.notna(row["value"]) else row["point"]
+        out.append(
+            {
+                "doc_id": row["doc_id"],
+                "claim_id": row["claim_id"],
+                "verdict": "outdated",
+                "observed": point,
+                "reference_value": row["ref_value"],
+                "reference_date": row["date"],
+                "series_id": row["series_id"],
+                "source": _source(row["publisher"], row["dataset"]),
+                "facts": {
+                    "reference": say.amount(row["ref_value"], like=point),
+                    "publisher": str(row["publisher"]),
+                    "subject": _subject(data, row["spec_id"], row, row["location"]),
+                    "by_date": say.date_phrase(row["date"]),
+                    "old_reference": say.amount(row["ref_value_old"], like=point),
+                    "old_date": say.date_phrase(row["date_old"]).removeprefix("by "),
+                    "series": str(row["series_id"]),
+                },
+            }
+        )
+    return raw_findings(out)
+
+
+# --- exceeds_population -----------------------------------------------------------------------------------------
+
+
+@per_table
+def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every population series (measure ``population``) by id, ready for as-of joins by place."""
+    pop = references[references["measure"] == "population"]
+    pop = pop.assign(
+        pop_place=pop["location"].astype("object"), date=pd.to_datetime(pop["date"]).astype("datetime64[ns]")
+    )
+    series: dict[str, pd.DataFrame] = {}
+    for series_id, table in pop.groupby("series_id"):
+        table.attrs["smallest"] = float(table["value"].min())
+        series[str(series_id)] = table
+    return series
+
+
+@register_check(
+    "exceeds_population",
+    verdicts=("likely_error",),
+    params={
+        **READING_PARAMS,
+        "series": Param("str", "worldbank.population.population", "the population series id"),
+        "max_days": Param(
+            "int", 1830, "largest gap between the claim's date and the population figure", minimum=0
+        ),
+        "tolerance": Param("float", 0.0, "relative margin over the population", minimum=0),
+    },
+    fields=("population", "population_place", "publisher", "by_date"),
+)
+def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
+    """A count of people larger than the population of its place or origin."""
+    pop = _population_series(data.references).get(params.text("series"))
+    if pop is None:
+        return raw_findings([])
+    # a count larger than the smallest population on record for its places is worth a closer look
+    claims = data.claims[_point(data.claims) > pop.attrs["smallest"]]
+    if claims.empty:
+        return raw_findings([])
+    claims = _with_intervals(claims, params)
+    pairs = pd.concat(
+        [claims.assign(pop_place=claims["place"]), claims.assign(pop_place=claims["origin"])],
+        ignore_index=True,
+    )
+    pairs = pairs[pairs["pop_place"].notna() & pairs["as_of"].notna()].drop_duplicates([*KEYS, "pop_place"])
+    if pairs.empty:
+        return raw_findings([])
+    pairs = pairs.assign(
+        pop_place=pairs["pop_place"].astype("object"),
+        as_of=pd.to_datetime(pairs["as_of"]).astype("datetime64[ns]"),
+    )
+    merged = pd.merge_asof(
+        pairs.sort_values("as_of"),
+        pop[["pop_place", "date", "value", "publisher", "dataset"]]
+        .rename(columns={"value": "population"})
+        .sort_values("date"),
+        left_on="as_of",
+        right_on="date",
+        by="pop_place",
+        direction="backward",
+    )
+    merged = merged[(merged["as_of"] - merged["date"]).dt.days <= params.integer("max_days")]
+    over = merged[merged["strict_low"] > merged["population"] * (1 + params.number("tolerance"))]
+    over = over.sort_values("population").drop_duplicates(KEYS)
+    out = [
+        {
+            "doc_id": row["doc_id"],
+            "claim_id": row["claim_id"],
+            "verdict": "likely_error",
+            "observed": row["point"],
+            "expected_high": row["population"],
+            "reference_value": row["population"],
+            "reference_date": row["date"],
+            "series_id": params.text("series"),
+            "source": _source(row["publisher"], row["dataset"]),
+            "facts": {
+                "population": say.amount(row["population"], like=row["point"]),
+                "population_place": say.place_phrase(row["pop_place"]).removeprefix("in "),
+                "publisher": str(row["publisher"]),
+                "by_date": say.date_phrase(row["date"]),
+            },
+        }
+        for row in records(over)
+    ]
+    return raw_findings(out)
+
+
+# --- cumulative_decrease ----------------------------------------------------------------------------------------
+
+
+@per_table
+def _all_drops(references: pd.DataFrame) -> pd.DataFrame:
+    return cumulative_drops(references, 0.0)
+
+
+def cumulative_drops(references: pd.DataFrame, tolerance: float = 0.0) -> pd.DataFrame:
+    """Observations of cumulative series lower than an earlier value of the same series and place.
+
+    Columns: ``series_id, location, date, value, previous_value`` (the highest earlier value) and
+    ``previous_date`` (when it was published).
+    """
+    cum = references[references["cumulative"].astype(bool)].sort_values(["series_id", "location", "date"])
+    if cum.empty:
+        return pd.DataFrame(
+            columns=["series_id", "location", "date", "value", "previous_value", "previous_date"]
+        )
+    group = cum.groupby(["series_id", "location"], sort=False)["value"]
+    previous = group.transform(lambda s: s.cummax().shift(1))
+    dates = cum["date"].where(cum["value"] == group.transform("cummax"))
+    previous_date = dates.groupby([cum["series_id"], cum["location"]], sort=False).transform(
+        lambda s: s.ffill().shift(1)
+    )
+    drops = cum.assign(previous_value=previous, previous_date=previous_date)
+    drops = drops[drops["value"] < drops["previous_value"] * (1 - tolerance)]
+    return drops[["series_id", "location", "date", "value", "previous_value", "previous_date"]].reset_index(
+        drop=True
+    )
+
+
+@register_check(
+    "cumulative_decrease",
+    verdicts=("needs_review",),
+    params={
+        **READING_PARAMS,
+        "review_ratio": Param(
+            "float", 1.5, "as for reference_value: picks the observation the claim rests on", minimum=1
+        ),
+        "tolerance": Param("float", 0.0, "relative drop tolerated (revisions)", minimum=0, maximum=1),
+    },
+    fields=("publisher", "reference", "by_date", "previous", "previous_date", "series"),
+)
+def cumulative_decrease(data: CheckInput, params: Params) -> pd.DataFrame:
+    """The observation a claim was judged against is a cumulative total lower than an earlier value of its series."""
+    if data.aligned.empty or not data.aligned["cumulative"].astype(bool).any():
+        return raw_findings([])
+    drops = _all_drops(data.references)
+    drops = drops[drops["value"] < drops["previous_value"] * (1 - params.number("tolerance"))]
+    if drops.empty:
+        return raw_findings([])
+    # the observation each claim's verdict rests on (the most favourable one, as reference_value picks it)
+    used = best_comparison(data, params, params.number("review_ratio"))
+    used = used.loc[
+        ~used["composite"].astype(bool),
+        [*KEYS, "series_id", "ref_location", "ref_date", "ref_value", "publisher", "dataset", "point"],
+    ]
+    rows = used.rename(columns={"ref_location": "location"}).merge(
+        drops.rename(columns={"date": "ref_date", "value": "dropped_value"}),
+        on=["series_id", "location", "ref_date"],
+    )
+    out = [
+        {
+            "doc_id": row["doc_id"],
+            "claim_id": row["claim_id"],
+            "verdict": "needs_review",
+            "observed": row["point"],
+            "reference_value": row["ref_value"],
+            "reference_date": row["ref_date"],
+            "series_id": row["series_id"],
+            "source": _source(row["publisher"], row["dataset"]),
+            "facts": {
+                "publisher": str(row["publisher"]),
+                "reference": say.amount(row["ref_value"]),
+                "by_date": say.date_phrase(row["ref_date"]),
+                "previous": say.amount(row["previous_value"]),
+                "previous_date": say.date_phrase(row["previous_date"]).removeprefix("by "),
+                "series": str(row["series_id"]),
+            },
+        }
+        for row in records(rows)
+    ]
+    return raw_findings(out)

@@ -1,0 +1,339 @@
+"""As-of alignment: each claim to the reference observations that can verify it.
+
+For every claim and every entry of ``references.yaml`` that covers its measure, kind and place, the entry's series
+id and location templates are filled in (``{place}``, ``{origin}``, see :mod:`auditor.checks.subjects`), giving
+*candidates*. Each candidate is matched to the latest observation of that series at that location on or before the
+claim's ``as_of`` (``align: latest``), or to the observation in the same calendar year (``align: same_year``, for
+annual flows). An observation more than ``max_days`` before ``as_of`` is too far: the claim is not checkable against
+it (``no_reference_near_date``). Entries made of a ``sum`` of series are aligned part by part and added up when
+every part has an observation; the sum is dated by its oldest part.
+
+A claim that aligns with nothing gets one reason, from the furthest stage any entry reached for it: ``no_measure``
+(no measure read), ``no_reference`` (no entry covers the measure, or the series has no data for the place),
+``no_location`` (an entry covers the measure but the claim has no place or origin to look up), ``ambiguous`` (data
+exist but the claim has no as-of date, or the claim is below ``min_share`` of the observation: "23 civilians
+killed" in one attack is not a national death toll), ``no_reference_near_date`` (data exist, none close enough
+before the date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from auditor.checks.registry import per_table, records
+from auditor.checks.rules import ReferenceSpec
+
+KEYS: Final = ["doc_id", "claim_id"]
+ALIGNED_COLUMNS: Final = (
+    "doc_id",
+    "claim_id",
+    "spec_id",
+    "series_id",
+    "location",
+    "ref_value",
+    "ref_low",
+    "ref_high",
+    "ref_date",
+    "gap_days",
+    "publisher",
+    "dataset",
+    "cumulative",
+    "annual",
+    "tolerance",
+    "composite",
+)
+CANDIDATE_COLUMNS: Final = (
+    "doc_id",
+    "point",
+    "claim_id",
+    "spec_id",
+    "part",
+    "n_parts",
+    "series_id",
+    "location",
+    "as_of",
+    "tolerance",
+    "max_days",
+    "annual",
+    "align",
+    "min_share",
+)
+#: Column types of the aligned table (an empty or all-sum batch must not fall back to ``object``).
+_ALIGNED_TYPES: Final = {
+    "ref_value": "float64",
+    "ref_low": "float64",
+    "ref_high": "float64",
+    "ref_date": "datetime64[ns]",
+    "gap_days": "float64",
+    "cumulative": "bool",
+    "annual": "bool",
+    "tolerance": "float64",
+    "composite": "bool",
+    "row": "int64",
+    "point": "float64",
+    "min_share": "float64",
+}
+#: Columns carried through combining: the claim's row, its stated number and the entry's scale floor.
+_CARRIED: Final = ("row", "point", "min_share")
+#: How far a claim got on the way to an observation, and the reason it is not checkable when it stopped there.
+_STAGES: Final = ("covered", "candidate", "has_data", "dated", "observed", "near")
+_REASON_AT: Final = {
+    -1: "no_reference",  # no entry covers the measure and kind
+    0: "no_location",  # an entry covers it, but no place (or origin) to look up
+    1: "no_reference",  # the series has no data for that place
+    2: "ambiguous",  # data exist, but the claim has no as-of date
+    3: "no_reference_near_date",  # dated, but no observation on or before it
+    4: "no_reference_near_date",  # observations exist, none within max_days
+    5: "ambiguous",  # an observation is near, but the claim is far below its scale (one event, one town)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """``aligned``: one row per (claim, reference entry) with an observation close enough; ``candidates``: the
+    series/location looked up per claim, entry and part; ``reasons``: why each unaligned claim is not checkable.
+    ``aligned`` and ``candidates`` carry ``row``, the claim's index label in the claims table."""
+
+    aligned: pd.DataFrame
+    candidates: pd.DataFrame
+    reasons: pd.DataFrame
+
+
+def _fill(template: str, place: object, origin: object) -> str | None:
+    """A series id or location template filled in, or None when it needs a place or origin the claim lacks."""
+    if ("{place}" in template and not isinstance(place, str)) or (
+        "{origin}" in template and not isinstance(origin, str)
+    ):
+        return None
+    return template.format(place=place, origin=origin)
+
+
+def candidates(claims: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> tuple[pd.DataFrame, pd.Series]:
+    """Candidate (series, location) look-ups per claim, and the stage every claim reached (see module doc).
+
+    Few claims of a batch have a measure some entry covers, so this loops over them in plain Python."""
+    stage = pd.Series(-1, index=claims.index, dtype="int64")
+    measures = {m for spec in specs for m in spec.measures}
+    covered = claims[claims["measure"].isin(list(measures))]
+    rows: list[dict[str, Any]] = []
+    reached: dict[object, int] = {}
+    columns = ["doc_id", "claim_id", "measure", "kind", "place", "origin", "as_of", "value", "low", "high"]
+    for row, claim in zip(covered.index, records(covered[columns]), strict=True):
+        point = next((v for v in (claim["value"], claim["low"], claim["high"]) if not pd.isna(v)), np.nan)
+        for spec in specs:
+            if claim["measure"] not in spec.measures or claim["kind"] not in spec.kinds:
+                continue
+            reached[row] = max(reached.get(row, -1), _STAGES.index("covered"))
+            place = claim["place"] if isinstance(claim["place"], str) else spec.default_place
+            if spec.places is not None and place not in spec.places:
+                place = None
+            parts = [
+                (_fill(part.series, place, claim["origin"]), _fill(part.location, place, claim["origin"]))
+                for part in spec.parts
+            ]
+            if any(series is None or location is None for series, location in parts):
+                continue
+            for number, (series, location) in enumerate(parts):
+                rows.append(
+                    {
+                        "doc_id": claim["doc_id"],
+                        "point": point,
+                        "claim_id": claim["claim_id"],
+                        "spec_id": spec.id,
+                        "part": number,
+                        "n_parts": len(spec.parts),
+                        "series_id": series,
+                        "location": location,
+                        "as_of": claim["as_of"],
+                        "tolerance": spec.tolerance,
+                        "max_days": spec.max_days,
+                        "annual": spec.annual,
+                        "align": spec.align,
+                        "min_share": spec.min_share,
+                        "row": row,
+                    }
+                )
+    if reached:
+        stage.loc[pd.Index(list(reached))] = np.asarray(list(reached.values()), dtype="int64")
+    table = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "row"])
+    table["as_of"] = pd.to_datetime(table["as_of"])
+    return table.assign(cand=np.arange(len(table))), stage
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceIndex:
+    """Look-up structures over one reference table, built once per table (see :func:`reference_index`)."""
+
+    #: observations renamed ``ref_*``, typed for as-of joins and sorted by date
+    observations: pd.DataFrame
+    #: every (series id, location) with data
+    keys: frozenset[tuple[str, str]]
+    #: the reference rows of each series id
+    by_series: Mapping[str, pd.DataFrame]
+
+    def series(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The reference rows of the given series ids."""
+        frames = [self.by_series[i] for i in dict.fromkeys(ids) if i in self.by_series]
+        return pd.concat(frames, ignore_index=True) if frames else self.observations.iloc[:0]
+
+
+@per_table
+def reference_index(references: pd.DataFrame) -> ReferenceIndex:
+    """The :class:`ReferenceIndex` of a reference table (cached for the last table, which is the run's)."""
+    refs = references.rename(
+        columns={"value": "ref_value", "low": "ref_low", "high": "ref_high", "date": "ref_date"}
+    )[
+        [
+            "series_id",
+            "location",
+            "ref_date",
+            "ref_value",
+            "ref_low",
+            "ref_high",
+            "publisher",
+            "dataset",
+            "cumulative",
+        ]
+    ]
+    refs = refs.assign(
+        series_id=refs["series_id"].astype("object"),
+        location=refs["location"].astype("object"),
+        ref_date=pd.to_datetime(refs["ref_date"]).astype("datetime64[ns]"),
+    ).sort_values("ref_date", kind="stable")
+    keys = frozenset(zip(refs["series_id"], refs["location"], strict=True))
+    by_series = {str(k): v for k, v in references.groupby("series_id", sort=False)}
+    return ReferenceIndex(observations=refs, keys=keys, by_series=by_series)
+
+
+def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
+    """Each candidate with its aligned observation (columns of the reference table, prefixed ``ref_``)."""
+    all_refs = reference_index(references).observations
+    refs = all_refs[all_refs["series_id"].isin(cands["series_id"].unique())]
+    cands = cands.assign(
+        series_id=cands["series_id"].astype("object"),
+        location=cands["location"].astype("object"),
+        as_of=pd.to_datetime(cands["as_of"]).astype("datetime64[ns]"),
+    )
+    dated = cands[cands["as_of"].notna()]
+    latest = dated[dated["align"] == "latest"].sort_values("as_of")
+    merged = [
+        pd.merge_asof(
+            latest,
+            refs,
+            left_on="as_of",
+            right_on="ref_date",
+            by=["series_id", "location"],
+            direction="backward",
+        )
+    ]
+    yearly = dated[dated["align"] == "same_year"]
+    if not yearly.empty:
+        year_refs = refs.assign(year=refs["ref_date"].dt.year)
+        joined = yearly.assign(year=yearly["as_of"].dt.year).merge(
+            year_refs, on=["series_id", "location", "year"], how="left"
+        )
+        joined = joined.sort_values("ref_date").drop_duplicates([*KEYS, "spec_id", "part"], keep="last")
+        merged.append(joined.drop(columns="year"))
+    return pd.concat([m for m in merged if not m.empty] or [merged[0]], ignore_index=True)
+
+
+def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> Alignment:
+    """Align every claim (with ``origin``/``place`` resolved) to the reference table; see the module doc."""
+    cands, stage = candidates(claims, specs)
+    obs = _observations(cands, references)
+    obs["gap_days"] = (obs["as_of"] - obs["ref_date"]).dt.days
+    if not obs.empty:
+        near = obs["ref_value"].notna() & (
+            (obs["align"] == "same_year") | (obs["gap_days"] <= obs["max_days"])
+        )
+    else:
+        near = pd.Series(dtype=bool)
+
+    # stage reached per candidate: data exist for its series/location; the claim has a date; an observation on
+    # or before it exists. A sum is as far as its least advanced part; a claim as far as its best entry.
+    known = reference_index(references).keys
+    has_data = np.asarray(
+        [(s, loc) in known for s, loc in zip(cands["series_id"], cands["location"], strict=True)], dtype=bool
+    )
+    dated = has_data & cands["as_of"].notna().to_numpy()
+    observed = cands["cand"].isin(obs.loc[obs["ref_value"].notna(), "cand"]).to_numpy()
+    is_near = (
+        cands["cand"].isin(obs.loc[near.to_numpy(dtype=bool), "cand"]).to_numpy() if len(obs) else observed
+    )
+    per_part = cands[["row", "spec_id"]].assign(stage=1 + has_data.astype(int) + dated + observed + is_near)
+    per_claim = per_part.groupby(["row", "spec_id"])["stage"].min().groupby(level="row").max()
+    stage[per_claim.index] = np.maximum(stage[per_claim.index], per_claim)
+
+    good = obs[near.to_numpy(dtype=bool)] if len(obs) else obs
+    aligned = _combine(good).astype(_ALIGNED_TYPES)
+    in_scale = aligned["point"].abs() >= aligned["min_share"] * aligned["ref_value"].abs()
+    aligned = aligned[in_scale.to_numpy(dtype=bool)].drop(columns=["point", "min_share"])
+    reasons = _reasons(claims, stage, set(aligned["row"]))
+    return Alignment(aligned=aligned, candidates=cands.drop(columns="cand"), reasons=reasons)
+
+
+def _reach(stage: pd.Series, rows: pd.Index, name: str) -> None:
+    if len(rows):
+        stage[rows] = stage[rows].clip(lower=_STAGES.index(name))
+
+
+def _combine(good: pd.DataFrame) -> pd.DataFrame:
+    """One row per (claim, entry): plain series as they are, sums added up when every part is present (their
+    ``low``/``high`` only when every part has one)."""
+    if good.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in (*ALIGNED_COLUMNS, *_CARRIED)})
+    single = good[good["n_parts"] == 1].assign(composite=False)
+    sums = good[good["n_parts"] > 1]
+    if sums.empty:
+        return single[[*ALIGNED_COLUMNS, *_CARRIED]].reset_index(drop=True)
+    groups: dict[tuple[object, ...], list[dict[str, Any]]] = {}
+    for part in records(sums.sort_values("part")):
+        groups.setdefault((part["row"], part["spec_id"]), []).append(part)
+    combined = [_add_up(parts) for parts in groups.values() if len(parts) == parts[0]["n_parts"]]
+    frame = pd.DataFrame(combined, columns=[*ALIGNED_COLUMNS, *_CARRIED])
+    return pd.concat([single[[*ALIGNED_COLUMNS, *_CARRIED]], frame], ignore_index=True)
+
+
+def _add_up(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One aligned row for a sum of parts; a bound of the sum needs the bounds of all parts."""
+    lows, highs = [p["ref_low"] for p in parts], [p["ref_high"] for p in parts]
+    first = parts[0]
+    return {
+        "doc_id": first["doc_id"],
+        "claim_id": first["claim_id"],
+        "spec_id": first["spec_id"],
+        "series_id": " + ".join(p["series_id"] for p in parts),
+        "location": " + ".join(dict.fromkeys(p["location"] for p in parts)),
+        "ref_value": sum(p["ref_value"] for p in parts),
+        "ref_low": np.nan if any(pd.isna(v) for v in lows) else sum(lows),
+        "ref_high": np.nan if any(pd.isna(v) for v in highs) else sum(highs),
+        "ref_date": min(p["ref_date"] for p in parts),
+        "gap_days": max(p["gap_days"] for p in parts),
+        "publisher": " + ".join(dict.fromkeys(p["publisher"] for p in parts)),
+        "dataset": " + ".join(dict.fromkeys(p["dataset"] for p in parts)),
+        "cumulative": all(p["cumulative"] for p in parts),
+        "annual": first["annual"],
+        "tolerance": first["tolerance"],
+        "composite": True,
+        "row": first["row"],
+        "point": first["point"],
+        "min_share": first["min_share"],
+    }
+
+
+def _reasons(claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object]) -> pd.DataFrame:
+    reason = stage.map(_REASON_AT).where(claims["measure"].notna(), "no_measure")
+    unaligned = ~claims.index.isin(list(aligned_rows))
+    return pd.DataFrame(
+        {
+            "doc_id": claims.loc[unaligned, "doc_id"],
+            "claim_id": claims.loc[unaligned, "claim_id"],
+            "reason": reason[unaligned],
+            "row": claims.index[unaligned],
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,199 @@
+"""The checking engine: claims (+ references, + rules) -> findings and one verdict per claim.
+
+Steps, each over a whole batch of articles at once:
+
+1. keep the numbers that are claims (other kinds get ``not_checkable``/``no_measure``, see
+   :mod:`auditor.checks.verdicts`); fill a missing ``as_of`` from the article's date when documents are given;
+2. resolve whose people and which place each claim is about (:mod:`auditor.checks.subjects`);
+3. align claims with reference observations once (:mod:`auditor.checks.alignment`);
+4. run every rule on the claims in its scope; each registered check returns raw findings that are given the rule's
+   id, capped severity, message and suggestion here (:mod:`auditor.checks.messages`);
+5. decide one verdict per claim (:mod:`auditor.checks.verdicts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from auditor.checks import messages as say
+from auditor.checks.alignment import align
+from auditor.checks.registry import CheckInput, per_table, records
+from auditor.checks.rules import Rule, RuleSet, Scope, load_rule_set
+from auditor.checks.subjects import resolve_subjects
+from auditor.checks.verdicts import capped_severity, decide
+from auditor.errors import SchemaError
+from auditor.schemas import (
+    CLAIM_KINDS,
+    ClaimsSchema,
+    FindingsSchema,
+    ReferenceSchema,
+    columns,
+    empty,
+    validate,
+)
+
+KEYS: Final = ["doc_id", "claim_id"]
+_REFERENCE_COLUMNS: Final = (
+    "series_id",
+    "measure",
+    "location",
+    "date",
+    "value",
+    "low",
+    "high",
+    "cumulative",
+    "publisher",
+    "dataset",
+)
+_CLAIM_FACT_COLUMNS: Final = [
+    "surface",
+    "measure",
+    "counted",
+    "place",
+    "origin",
+    "as_of",
+    "value",
+    "low",
+    "high",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Findings (:class:`~auditor.schemas.FindingsSchema`) and one verdict per claim
+    (:class:`~auditor.schemas.VerdictsSchema`)."""
+
+    findings: pd.DataFrame
+    verdicts: pd.DataFrame
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    """Load and validate a rules folder (the shipped rules by default); raises :class:`~auditor.errors.RuleError`."""
+    return load_rule_set(directory)
+
+
+def _with_document_dates(claims: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    if documents is None or documents.empty or not claims["as_of"].isna().any():
+        return claims
+    dates = documents.drop_duplicates("doc_id").set_index("doc_id")["date"]
+    return claims.assign(as_of=claims["as_of"].fillna(claims["doc_id"].map(dates)))
+
+
+def _validated(claims: pd.DataFrame) -> pd.DataFrame:
+    """``claims`` validated against the claims model, unless pandera already validated this very object (the
+    extractor's batches are): a copy or a new frame is validated again."""
+    schema = claims.pandera.schema
+    if schema is not None and schema.name == "ClaimsSchema":
+        return claims
+    return validate(ClaimsSchema, claims, "claims")
+
+
+@cache
+def _no_findings() -> pd.DataFrame:
+    return empty(FindingsSchema)
+
+
+@per_table
+def _slim(references: pd.DataFrame) -> pd.DataFrame:
+    """The reference columns checks use, with text as plain objects (faster to join than Arrow strings);
+    built once per reference table."""
+    used = references[list(_REFERENCE_COLUMNS)]
+    text = [c for c in ("series_id", "measure", "location", "publisher", "dataset") if c in used.columns]
+    return used.astype(dict.fromkeys(text, "object"))
+
+
+def _finalise(raw: pd.DataFrame, rule: Rule, claims: pd.DataFrame) -> pd.DataFrame:
+    """Raw findings of one rule -> rows of the findings table (message and suggestion rendered)."""
+    rows = raw
+    mentioned = claims[claims["claim_id"].isin(rows["claim_id"].unique())]
+    by_key = {(c["doc_id"], c["claim_id"]): c for c in records(mentioned[[*KEYS, *_CLAIM_FACT_COLUMNS]])}
+    messages: list[str] = []
+    suggestions: list[str | None] = []
+    for record in records(rows):
+        claim = by_key[(record["doc_id"], record["claim_id"])]
+        facts = {**say.claim_facts(claim), **(record["facts"] or {})}
+        verdict = str(record["verdict"])
+        messages.append(say.render(rule.messages[verdict], facts))
+        template = rule.suggestions.get(verdict)
+        suggestions.append(say.render(template, facts) if template else None)
+    number = rows.groupby(KEYS, sort=False).cumcount()
+    finding_id = rows["doc_id"] + ":" + rows["claim_id"] + ":" + rule.id
+    finding_id = finding_id.where(number == 0, finding_id + ":" + number.astype(str))
+    return pd.DataFrame(
+        {
+            "finding_id": finding_id,
+            "doc_id": rows["doc_id"],
+            "claim_id": rows["claim_id"],
+            "rule_id": rule.id,
+            "check": rule.check.name,
+            "verdict": rows["verdict"],
+            "severity": capped_severity(rows["verdict"], rule.severity),
+            "observed": rows["observed"],
+            "expected_low": rows["expected_low"],
+            "expected_high": rows["expected_high"],
+            "reference_value": rows["reference_value"],
+            "reference_date": rows["reference_date"],
+            "series_id": rows["series_id"],
+            "source": rows["source"],
+            "message": messages,
+            "suggestion": suggestions,
+        }
+    )
+
+
+def check_claims(
+    claims: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    references: pd.DataFrame,
+    rules: RuleSet,
+) -> CheckResult:
+    """Check a batch of claims (any number of articles) against each other and the references."""
+    claims = _validated(claims).reset_index(drop=True)
+    missing = [c for c in columns(ReferenceSchema) if c not in references.columns]
+    if missing:
+        raise SchemaError("reference", f"missing columns {missing}; expected {columns(ReferenceSchema)}")
+    claims = _with_document_dates(claims, documents)
+    references = _slim(references)
+    # plain Python strings: the checks filter, join and loop over small frames, where Arrow strings cost more
+    text = [c for c in claims.columns if pd.api.types.is_string_dtype(claims[c])]
+    work = claims.astype(dict.fromkeys(text, "object"))
+    checkable = work[work["kind"].isin(list(CLAIM_KINDS))]
+    subjects = resolve_subjects(checkable, rules.hierarchy.origin_measures)
+    alignment = align(subjects, references, rules.references)
+
+    found: list[pd.DataFrame] = []
+    inputs: dict[Scope, CheckInput | None] = {}  # rules with the same scope share one input
+    for rule in rules.rules:
+        if rule.scope not in inputs:
+            scoped = subjects[rule.scope.mask(subjects)]
+            inputs[rule.scope] = (
+                None
+                if scoped.empty
+                else CheckInput(
+                    claims=scoped,
+                    aligned=alignment.aligned[alignment.aligned["row"].isin(scoped.index)],
+                    candidates=alignment.candidates[alignment.candidates["row"].isin(scoped.index)],
+                    references=references,
+                    hierarchy=rules.hierarchy,
+                    specs=rules.references,
+                    documents=documents,
+                )
+            )
+        data = inputs[rule.scope]
+        if data is None:
+            continue
+        raw = rule.check.func(data, rule.params)
+        if len(raw):
+            found.append(_finalise(raw, rule, subjects))
+    findings = (
+        validate(FindingsSchema, pd.concat(found, ignore_index=True), "findings")
+        if found
+        else _no_findings().copy()
+    )
+    return CheckResult(findings=findings, verdicts=decide(claims, findings, alignment.reasons))

@@ -1,0 +1,228 @@
+"""Checks of percentages within one sentence.
+
+``percent_breakdown``
+    Three or more percentages listed in one sentence ("40% voted yes, 35% no and 20% did not vote") whose sum is
+    near 100 but off by more than their rounding and the rule's tolerance. Sums far from 100 (three growth rates)
+    are not breakdowns and are left alone.
+``percent_of_count``
+    "X% of N" next to a stated count C ("900 workers, or 45% of the 2,000"): C must be about X/100 × N.
+``percent_vs_points``
+    Both levels given and the change stated as a percentage ("from 5% to 7%, an increase of 2%"): a change that
+    equals the difference in points but not the relative change should be in percentage points (and the reverse
+    for a change stated in points).
+
+Positions inside the sentence come from :func:`auditor.checks.consistency.sentence_groups`; loops run per
+sentence, and only over sentences that hold the claims a check needs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import pandas as pd
+
+from auditor.checks import messages as say
+from auditor.checks.consistency import (
+    APPROX_PARAM,
+    gap_text,
+    sentence_groups,
+    with_intervals,
+)
+from auditor.checks.registry import CheckInput, Param, Params, raw_findings, records, register_check
+
+_OF: Final = re.compile(r"^\s*of\s+(?:[\w'’-]+\s+){0,3}$")
+_CHANGE: Final = re.compile(
+    r"\b(?:by|rise|rises|rose|risen|fell|fall|falls|fallen|up|down|gain\w*|increas\w*|decreas\w*|grew|grow\w*|"
+    r"jump\w*|climb\w*|drop\w*|declin\w*|slip\w*|slid\w*|plung\w*|surg\w*|soar\w*|cut|shr[iu]nk\w*|change\w*)"
+    r"\b[^%\d]{0,24}$",
+    re.I,
+)
+
+
+#: Words right before a percentage that make it a level ("from 5% to 7%"), not a change.
+_LEVEL: Final = re.compile(r"\b(?:from|to|at)\s+$", re.I)
+
+
+def _pct(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+# --- percent_breakdown ------------------------------------------------------------------------------------------
+
+
+@register_check(
+    "percent_breakdown",
+    verdicts=("needs_review",),
+    params={
+        "min_items": Param("int", 3, "how many percentages make a breakdown", minimum=2),
+        "tolerance": Param("float", 1.0, "points of slack beyond rounding", minimum=0),
+        "window": Param("float", 25.0, "sums further than this from 100 are not breakdowns", minimum=0),
+    },
+    fields=("items", "total"),
+)
+def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
+    """Percentages listed in one sentence that should, but do not, add up to about 100."""
+    claims = data.claims
+    pct = claims[
+        (claims["kind"] == "percent") & claims["comparator"].isin(["eq", "approx"]) & claims["value"].notna()
+    ]
+    pct = pct[pct.duplicated(["doc_id", "sentence"], keep=False)]
+    if len(pct) < params.integer("min_items"):
+        return raw_findings([])
+    pct = pct.sort_values("start").assign(half=pct["precision"].fillna(1.0) / 2)
+    groups = pct.groupby(["doc_id", "sentence"], sort=False).agg(
+        n=("value", "size"),
+        total=("value", "sum"),
+        allowance=("half", "sum"),
+        claim_id=("claim_id", "last"),
+    )
+    off = (groups["total"] - 100).abs()
+    hit = groups[
+        (groups["n"] >= params.integer("min_items"))
+        & (off > groups["allowance"] + params.number("tolerance"))
+        & (off <= params.number("window"))
+    ].reset_index()
+    hit["items"] = [
+        ", ".join(pct.loc[(pct["doc_id"] == d) & (pct["sentence"] == s), "surface"])
+        for d, s in zip(hit["doc_id"], hit["sentence"], strict=True)
+    ]
+    out = [
+        {
+            "doc_id": row["doc_id"],
+            "claim_id": row["claim_id"],
+            "verdict": "needs_review",
+            "observed": row["total"],
+            "expected_low": 100 - row["allowance"] - params.number("tolerance"),
+            "expected_high": 100 + row["allowance"] + params.number("tolerance"),
+            "facts": {"items": str(row["items"]), "total": _pct(row["total"])},
+        }
+        for row in records(hit)
+    ]
+    return raw_findings(out)
+
+
+# --- percent_of_count -------------------------------------------------------------------------------------------
+
+
+@register_check(
+    "percent_of_count",
+    verdicts=("needs_review",),
+    params={
+        "approx_margin": APPROX_PARAM,
+        "max_gap": Param("int", 30, "characters between the count and the 'X% of N' phrase", minimum=0),
+        "tolerance": Param("float", 0.02, "relative slack beyond rounding", minimum=0),
+    },
+    fields=("percent", "base", "expected"),
+)
+def percent_of_count(data: CheckInput, params: Params) -> pd.DataFrame:
+    """A count stated next to "X% of N" that is not about X% of N."""
+    claims = data.claims[data.claims["kind"].isin(["percent", "count"])]
+    is_pct = claims["kind"] == "percent"
+    with_pct = set(zip(claims.loc[is_pct, "doc_id"], claims.loc[is_pct, "sentence"], strict=True))
+    keep = [key in with_pct for key in zip(claims["doc_id"], claims["sentence"], strict=True)]
+    claims = claims[pd.Series(keep, index=claims.index, dtype=bool)]
+    if len(claims) < 3:
+        return raw_findings([])
+    claims = with_intervals(claims, params.number("approx_margin"))
+    out: list[dict[str, object]] = []
+    max_gap, tol = params.integer("max_gap"), params.number("tolerance")
+    for rows in sentence_groups(claims, ("percent", "count"), 3):
+        for i, pct in enumerate(rows[:-1]):
+            base = rows[i + 1]
+            if pct.kind != "percent" or base.kind != "count" or not _OF.match(gap_text(pct, base)):
+                continue
+            options = []
+            if i > 0 and rows[i - 1].kind == "count" and len(gap_text(rows[i - 1], pct)) <= max_gap:
+                options.append(rows[i - 1])
+            if (
+                i + 2 < len(rows)
+                and rows[i + 2].kind == "count"
+                and len(gap_text(base, rows[i + 2])) <= max_gap
+            ):
+                options.append(rows[i + 2])
+            low = pct.round_low * base.round_low / 100 * (1 - tol)
+            high = pct.round_high * base.round_high / 100 * (1 + tol)
+            for count in options[:1]:
+                if count.round_high < low or count.round_low > high:
+                    out.append(
+                        {
+                            "doc_id": count.doc_id,
+                            "claim_id": count.claim_id,
+                            "verdict": "needs_review",
+                            "observed": count.point,
+                            "expected_low": low,
+                            "expected_high": high,
+                            "facts": {
+                                "percent": str(pct.surface),
+                                "base": str(base.surface),
+                                "expected": say.amount(pct.point * base.point / 100),
+                            },
+                        }
+                    )
+    return raw_findings(out)
+
+
+# --- percent_vs_points ------------------------------------------------------------------------------------------
+
+
+@register_check(
+    "percent_vs_points",
+    verdicts=("needs_review",),
+    params={"tolerance": Param("float", 0.05, "points of slack beyond rounding", minimum=0)},
+    fields=("from_level", "to_level", "points", "relative"),
+)
+def percent_vs_points(data: CheckInput, params: Params) -> pd.DataFrame:
+    """A change between two stated percentages given in the wrong unit (percent vs percentage points)."""
+    claims = data.claims[data.claims["kind"].isin(["percent", "percentage_point"])]
+    if len(claims) < 3:
+        return raw_findings([])
+    claims = with_intervals(claims, 0.0)
+    tol = params.number("tolerance")
+    out: list[dict[str, object]] = []
+    for rows in sentence_groups(claims, ("percent", "percentage_point"), 3):
+        for i, change in enumerate(rows):
+            before = gap_text(rows[i - 1], change) if i else str(change.sentence[: int(change.rel)])
+            if not _CHANGE.search(before) or _LEVEL.search(before):
+                continue
+            levels = sorted(
+                (r for r in rows if r is not change and r.kind == "percent"),
+                key=lambda r: abs(r.rel - change.rel),
+            )[:2]
+            if len(levels) < 2:
+                continue
+            first, second = sorted(levels, key=lambda r: r.rel)
+            if first.point <= 0:
+                continue
+            top, bottom = (second, first) if second.point >= first.point else (first, second)
+            diff_low, diff_high = (
+                top.round_low - bottom.round_high - tol,
+                top.round_high - bottom.round_low + tol,
+            )
+            rel_low = max(diff_low, 0) / first.round_high * 100
+            rel_high = diff_high / max(first.round_low, 1e-9) * 100
+            c_low, c_high = change.round_low - tol, change.round_high + tol
+            fits_points = c_low <= diff_high and diff_low <= c_high
+            fits_relative = c_low <= rel_high and rel_low <= c_high
+            wrong = (change.kind == "percent" and fits_points and not fits_relative) or (
+                change.kind == "percentage_point" and fits_relative and not fits_points
+            )
+            if wrong:
+                points = abs(second.point - first.point)
+                out.append(
+                    {
+                        "doc_id": change.doc_id,
+                        "claim_id": change.claim_id,
+                        "verdict": "needs_review",
+                        "observed": change.point,
+                        "expected_low": points,
+                        "expected_high": points,
+                        "facts": {
+                            "from_level": str(first.surface),
+                            "to_level": str(second.surface),
+                            "points": _pct(points).removesuffix("%"),
+                            "relative": _pct(points / first.point * 100),
+                        },
+                    }
+                )
+    return raw_findings(out)

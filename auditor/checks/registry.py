@@ -1,0 +1,314 @@
+"""Check functions registered by name, with the parameters a rule may set and the fields its message may use.
+
+A rule file names a check (``check: reference_value``) and gives parameters; :func:`register_check` declares, next
+to the function, which parameters exist (type, default, allowed values or range), which verdicts the check can
+report and which ``{placeholders}`` its message templates may use. Loading a rule validates it against this
+declaration, so a typo fails when the rules are loaded, not half-way through a batch (pandera's
+``register_check_method`` works the same way).
+
+The contract of a check function::
+
+    def check(data: CheckInput, params: Params) -> pd.DataFrame  # columns RAW_FINDING_COLUMNS
+
+It is pure: it reads the claims (already narrowed to the rule's scope), the reference alignment and the hierarchy,
+and returns one row per finding. The engine adds the rule id, severity, message and suggestion.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, cast
+
+import pandas as pd
+
+from auditor.schemas import VERDICTS
+
+if TYPE_CHECKING:
+    from auditor.checks.rules import Hierarchy, ReferenceSpec
+
+ParamKind = Literal["float", "int", "bool", "str", "strs", "floats"]
+ParamValue = float | int | bool | str | tuple[str, ...] | tuple[float, ...]
+
+#: What a check function returns: one row per finding; ``facts`` maps message placeholders to text.
+RAW_FINDING_COLUMNS: Final = (
+    "doc_id",
+    "claim_id",
+    "verdict",
+    "observed",
+    "expected_low",
+    "expected_high",
+    "reference_value",
+    "reference_date",
+    "series_id",
+    "source",
+    "facts",
+)
+
+#: Placeholders every message template may use, filled from the claim row by the engine.
+COMMON_FIELDS: Final = frozenset({"surface", "claim", "what", "place", "as_of", "observed"})
+
+#: Modules whose import registers the built-in checks.
+_BUILTIN_MODULES: Final = (
+    "auditor.checks.consistency",
+    "auditor.checks.percentages",
+    "auditor.checks.magnitude",
+    "auditor.checks.against_reference",
+)
+
+
+class ParamValueError(ValueError):
+    """A parameter value does not fit its declaration; ``allowed`` says what would."""
+
+    def __init__(self, reason: str, allowed: tuple[str, ...] | None = None) -> None:
+        self.reason = reason
+        self.allowed = allowed
+        super().__init__(reason)
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter a check accepts: its kind, default, and the allowed values or range."""
+
+    kind: ParamKind
+    default: ParamValue
+    doc: str
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def allowed(self) -> tuple[str, ...]:
+        """What may be written for this parameter, for error messages."""
+        if self.choices is not None:
+            return self.choices
+        bounds = ""
+        if self.minimum is not None or self.maximum is not None:
+            low = "-inf" if self.minimum is None else f"{self.minimum:g}"
+            high = "inf" if self.maximum is None else f"{self.maximum:g}"
+            bounds = f" in [{low}, {high}]"
+        names = {
+            "float": "a number",
+            "int": "an integer",
+            "bool": "true or false",
+            "str": "a string",
+            "strs": "a list of strings",
+            "floats": "a list of numbers",
+        }
+        return (names[self.kind] + bounds,)
+
+    def coerce(self, value: object) -> ParamValue:
+        """``value`` as this parameter's type; raises :class:`ParamValueError` when it does not fit."""
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ParamValueError("expected true or false", self.allowed())
+            return value
+        if self.kind in ("float", "int"):
+            number = self._number(value)
+            if self.kind == "int":
+                if not float(number).is_integer():
+                    raise ParamValueError("expected an integer", self.allowed())
+                return int(number)
+            return float(number)
+        if self.kind == "str":
+            if not isinstance(value, str):
+                raise ParamValueError("expected a string", self.allowed())
+            if self.choices is not None and value not in self.choices:
+                raise ParamValueError("not an allowed value", self.allowed())
+            return value
+        if not isinstance(value, list | tuple):
+            raise ParamValueError("expected a list", self.allowed())
+        if self.kind == "strs":
+            if not all(isinstance(v, str) for v in value):
+                raise ParamValueError("expected a list of strings", self.allowed())
+            bad = [v for v in value if self.choices is not None and v not in self.choices]
+            if bad:
+                raise ParamValueError(f"{bad[0]!r} is not an allowed value", self.allowed())
+            return tuple(str(v) for v in value)
+        return tuple(float(self._number(v)) for v in value)
+
+    def _number(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParamValueError("expected a number", self.allowed())
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise ParamValueError("out of range", self.allowed())
+        return float(value)
+
+
+class Params(Mapping[str, ParamValue]):
+    """A rule's validated parameters (defaults filled in), with typed accessors for check functions."""
+
+    def __init__(self, values: Mapping[str, ParamValue]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> ParamValue:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Params({self._values!r})"
+
+    def number(self, name: str) -> float:
+        """A float parameter."""
+        value = self._values[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"parameter {name!r} is not a number: {value!r}")
+        return float(value)
+
+    def integer(self, name: str) -> int:
+        """An int parameter."""
+        return int(self.number(name))
+
+    def flag(self, name: str) -> bool:
+        """A bool parameter."""
+        value = self._values[name]
+        if not isinstance(value, bool):
+            raise TypeError(f"parameter {name!r} is not a flag: {value!r}")
+        return value
+
+    def text(self, name: str) -> str:
+        """A str parameter."""
+        value = self._values[name]
+        if not isinstance(value, str):
+            raise TypeError(f"parameter {name!r} is not a string: {value!r}")
+        return value
+
+    def texts(self, name: str) -> tuple[str, ...]:
+        """A list-of-strings parameter."""
+        value = self._values[name]
+        if not isinstance(value, tuple):
+            raise TypeError(f"parameter {name!r} is not a list: {value!r}")
+        return tuple(str(v) for v in value)
+
+    def numbers(self, name: str) -> tuple[float, ...]:
+        """A list-of-numbers parameter."""
+        value = self._values[name]
+        if not isinstance(value, tuple):
+            raise TypeError(f"parameter {name!r} is not a list: {value!r}")
+        return tuple(float(v) for v in value)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInput:
+    """What a check sees: claims in the rule's scope (``origin``/``place``/``subject`` resolved, see
+    :mod:`auditor.checks.subjects`), their reference alignment and look-up candidates
+    (:mod:`auditor.checks.alignment`), the whole reference table, the hierarchy, the reference entries and
+    (optionally) the documents table."""
+
+    claims: pd.DataFrame
+    aligned: pd.DataFrame
+    candidates: pd.DataFrame
+    references: pd.DataFrame
+    hierarchy: Hierarchy
+    specs: tuple[ReferenceSpec, ...]
+    documents: pd.DataFrame | None = None
+
+
+CheckFunction = Callable[[CheckInput, Params], pd.DataFrame]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """A registered check: the function, its parameters, the verdicts it reports and its message fields."""
+
+    name: str
+    func: CheckFunction
+    params: Mapping[str, Param]
+    verdicts: tuple[str, ...]
+    fields: frozenset[str]
+    doc: str = ""
+
+    def bind(self, values: Mapping[str, ParamValue]) -> Params:
+        """Validated values over the declared defaults."""
+        merged = {name: p.default for name, p in self.params.items()}
+        merged.update(values)
+        return Params(merged)
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def register_check(
+    name: str,
+    *,
+    verdicts: tuple[str, ...],
+    params: Mapping[str, Param] | None = None,
+    fields: tuple[str, ...] = (),
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register ``func`` under ``name`` with its parameters, the verdicts it can report and its message fields."""
+    unknown = [v for v in verdicts if v not in VERDICTS or v == "not_checkable"]
+    if unknown:
+        raise ValueError(f"check {name!r} declares unknown verdicts {unknown}; allowed: {VERDICTS[:-1]}")
+
+    def decorate(func: CheckFunction) -> CheckFunction:
+        if name in _REGISTRY and _REGISTRY[name].func is not func:
+            raise ValueError(f"a check named {name!r} is already registered")
+        _REGISTRY[name] = CheckSpec(
+            name=name,
+            func=func,
+            params=dict(params or {}),
+            verdicts=verdicts,
+            fields=COMMON_FIELDS | frozenset(fields),
+            doc=(func.__doc__ or "").strip().split("\n")[0],
+        )
+        return func
+
+    return decorate
+
+
+def registered_checks() -> Mapping[str, CheckSpec]:
+    """Every registered check by name (the built-in ones are registered on first call)."""
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)
+    return dict(_REGISTRY)
+
+
+_T = TypeVar("_T")
+
+
+def per_table(func: Callable[[pd.DataFrame], _T]) -> Callable[[pd.DataFrame], _T]:
+    """Remember ``func``'s result for the last table it was given (by identity): the reference table stays the
+    same object across the batches of a run, so derived tables are built once per run, not once per batch."""
+    last: list[tuple[pd.DataFrame, _T]] = []
+
+    def wrapper(table: pd.DataFrame) -> _T:
+        if last and last[0][0] is table:
+            return last[0][1]
+        result = func(table)
+        last[:] = [(table, result)]
+        return result
+
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts (for the short loops that build findings)."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+@cache
+def _no_findings() -> pd.DataFrame:
+    return _typed_findings(pd.DataFrame(columns=list(RAW_FINDING_COLUMNS)))
+
+
+def raw_findings(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """A check's result table from row dicts (missing columns become null)."""
+    if not rows:
+        return _no_findings()
+    return _typed_findings(pd.DataFrame(rows, columns=list(RAW_FINDING_COLUMNS)))
+
+
+def _typed_findings(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in ("observed", "expected_low", "expected_high", "reference_value"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["reference_date"] = pd.to_datetime(frame["reference_date"])
+    return frame

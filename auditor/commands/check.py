@@ -1,0 +1,159 @@
+"""``auditor check PATH...``: extract the numbers of articles and check them against each other and references.
+
+Output is one row per number found (see :mod:`auditor.checks.presentation`): ``table`` for an editor (quote,
+reading, verdict, reference, source, finding); ``jsonl``/``json`` with every claims-table column plus
+``verdict``, ``reason`` and ``findings`` (a list of objects); ``csv`` with the claims-table columns plus the verdict
+and the deciding finding. A coverage line ends the output ("N numbers found · M checked · K need attention · J not
+checkable"): on standard output after a table, on standard error after machine formats so that they stay
+parseable.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from auditor.cli import EXIT_BAD_INPUT, EXIT_FINDINGS
+from auditor.documents import read_documents
+from auditor.errors import DocumentError, UsageError
+from auditor.output import FORMATS, atomic_output, open_writer
+
+FAIL_ON = ("warning", "error", "never")
+_FILE_TABLE_WIDTH = 10_000
+
+
+def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.command(
+    "check",
+    epilog="Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for bad input or usage (a bad "
+    "file is reported as 'error: FILE:LINE: reason' and skipped, the rest is still checked), 3 for an internal "
+    "error.",
+)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--date",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_date,
+    help="Publication date (YYYY-MM-DD) to use for every article, overriding their own; claims are checked as "
+    "of it unless the sentence gives another time.",
+)
+@click.option(
+    "--reference",
+    "references",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A reference CSV file or folder to check against (repeatable); default: the shipped reference pack.",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A rules folder (checks/*.yaml, optional hierarchy.yaml and references.yaml) instead of the shipped one.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading; csv, json or jsonl (one claim a line with its verdict and findings) for programs.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="error",
+    show_default=True,
+    help="Exit with status 1 when a finding of this severity or worse was made.",
+)
+@click.option("--all-numbers", is_flag=True, help="Also list numbers that are not claims (not checkable).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Documents extracted and checked together; memory grows with the batch, not with the corpus (each "
+    "batch has a fixed cost, so larger batches check faster).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (replaced in one step when done) instead of standard output.",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    *,
+    paths: tuple[str, ...],
+    as_of: date | None,
+    references: tuple[Path, ...],
+    rules_dir: Path | None,
+    fmt: str,
+    fail_on: str,
+    all_numbers: bool,
+    batch_size: int,
+    output: Path | None,
+) -> None:
+    """Check the numbers in the articles at PATH... (files, folders, JSONL batches, or - for stdin)."""
+    # heavy modules load only when the command runs
+    from auditor.checks import check_claims, load_rules
+    from auditor.checks import presentation as present
+    from auditor.extract import extract_batches
+    from auditor.reference import load_reference
+    from auditor.schemas import SEVERITIES, ClaimsSchema, columns
+
+    if output is not None and not output.parent.is_dir():
+        raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
+    rules = load_rules(rules_dir)
+    reference = load_reference(references or None)
+
+    failures = 0
+
+    def report(error: DocumentError) -> None:
+        nonlocal failures
+        failures += 1
+        click.echo(f"error: {error}", err=True)
+
+    documents = read_documents(paths, on_error=report)
+    if as_of is not None:
+        documents = (replace(d, date=as_of) for d in documents)
+    threshold = None if fail_on == "never" else SEVERITIES.index(fail_on)
+    reached = False
+    coverage = present.Coverage()
+    views = {"table": present.editor_view, "csv": present.flat_view}
+    make_view = views.get(fmt, present.per_claim)
+    cols = {
+        "table": present.EDITOR_COLUMNS,
+        "csv": (*columns(ClaimsSchema), *present.FLAT_EXTRA),
+    }.get(fmt, (*columns(ClaimsSchema), *present.PER_CLAIM_EXTRA))
+    with ExitStack() as stack:
+        stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
+        writer = open_writer(fmt, stream, cols, width=None if output is None else _FILE_TABLE_WIDTH)
+        # the claims carry their as-of dates (the article's, or --date's), so no documents table is needed
+        for claims in extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size):
+            result = check_claims(claims, references=reference, rules=rules)
+            coverage.add(result.verdicts)
+            if threshold is not None and len(result.findings):
+                reached |= bool(result.findings["severity"].map(SEVERITIES.index).ge(threshold).any())
+            writer.write(make_view(claims, result))
+        writer.close()
+        if fmt == "table":
+            stream.write(coverage.line() + "\n")
+    if fmt != "table":
+        click.echo(coverage.line(), err=True)
+
+    if failures:
+        what = "input was" if failures == 1 else "inputs were"
+        click.echo(f"error: {failures} bad {what} skipped; the rest was checked", err=True)
+        ctx.exit(EXIT_BAD_INPUT)
+    if reached:
+        ctx.exit(EXIT_FINDINGS)

@@ -54,6 +54,8 @@ _SCORE_NOUN_AFTER = re.compile(
 )
 _PREVIOUS_SCORE = re.compile(r"\d{1,2}[-–]\d{1,2}\)?[,;]?\s+(?:\(\s*)?$")
 _ANOTHER_SCORE = re.compile(r"[,;]?\s+(?:\(\d{1,2}[-–]\d{1,2}\)\s+)?\d{1,2}[-–]\d{1,2}(?![\d])")
+_TRUNK_PHONE = re.compile(r"0\d{2,5}[ \u00a0]\d{3,4}[ \u00a0]?\d{3,4}(?![\d])")
+_APPOSITION_BEFORE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s$")
 _CLOCK_ZONE = re.compile(r"\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|local time)\b")
 _SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*|^\s*|[\"“‘(]\s*)$")
 _NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<![.!?])\b[A-Z][A-Za-z]+\s$")
@@ -79,7 +81,15 @@ def non_claim_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, i
         or _clock_or_calendar(text, num)
         or _phone(text, num)
         or (_plain_kind(rules, text, num) if not num.scaled and num.plain.isdigit() else None)
+        or _reference_number(text, num)
     )
+
+
+def _reference_number(text: str, num: Reading) -> tuple[str, int] | None:
+    """A decimal number after "section", "shelf mark", "No." and the like is a citation ("section 3.2")."""
+    if num.scaled or "." not in num.plain:
+        return None
+    return ("citation", num.end) if _CITATION_BEFORE.search(text, max(0, num.start - 16), num.start) else None
 
 
 def _glued_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int] | None:
@@ -129,8 +139,11 @@ def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
 
 
 def _phone(text: str, num: Reading) -> tuple[str, int] | None:
-    """ "+1-222-2222-2222", "(020) 7946 0958": at least nine digits in groups joined by punctuation."""
+    """ "+1-222-2222-2222", "(020) 7946 0958", "01632 960471": at least nine digits in groups."""
     s = num.start
+    trunk = _TRUNK_PHONE.match(text, s)
+    if trunk is not None:
+        return "phone", trunk.end()
     phone = _PHONE.match(text, s - 1 if s > 0 and text[s - 1] == "+" else s)
     if phone is None:
         return None
@@ -145,10 +158,15 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
     s, e, plain = num.start, num.end, num.plain
     value = int(plain)
     date_after = _DATE_AFTER.match(text, e)
-    if (date_after is not None or _DATE_BEFORE.search(text, max(0, s - 12), s)) and (
-        value <= 31 or len(plain) == 4
-    ):
+    month_before = _DATE_BEFORE.search(text, max(0, s - 12), s) is not None
+    if (date_after is not None or month_before) and (value <= 31 or len(plain) == 4):
         return "date", date_after.end() if date_after is not None else e
+    if month_before and len(plain) in (5, 6) and plain[-4:-2] in ("19", "20") and 0 < int(plain[:-4]) <= 31:
+        return "date", e  # "Apr 232017": a day glued to its year
+    if s > 0 and text[s - 1] in "'’" and len(plain) == 2 and (s < 2 or not text[s - 2].isalnum()):
+        return "year", e  # "the class of '89"
+    if value <= 120 and _APPOSITION_BEFORE.search(text, max(0, s - 30), s) and text[e : e + 1] == ",":
+        return "age", e  # "Captain Tom Rees, 31, said"
     age = _AGE_AFTER.match(text, e)
     if age is not None:
         return "age", age.end()

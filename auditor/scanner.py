@@ -43,6 +43,10 @@ _MAJOR_CURRENCY_WORDS = re.compile(r"dollars?|euros?|pounds?", re.IGNORECASE)
 _INCH = re.compile(r"[ \t]*(?:in\.?|inch(?:es)?)(?![\w])")
 _PLUS_SUFFIX = re.compile(r"(?:\+|-?plus(?![\w]))")
 _NEGATIVE_WORD = re.compile(r"(?<![\w])(?:minus|negative)\s+$", re.IGNORECASE)
+_RATIO_NOUN_JOIN = re.compile(r"\s+[a-z]+\s+in\s+")
+_RATIO_NOUN_END = re.compile(
+    r"\s*(?:[.,;:!?)]|$)|\s+(?:is|are|was|were|has|have|had|will|would|now|still|lives|live|lived)\b"
+)
 _RATIO_JOIN = re.compile(r"\s+(?:in|out\s+of|of\s+every|over)\s+", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
 _ONE_DETERMINERS = frozenset(
@@ -202,27 +206,9 @@ class Scanner:
         start = self._currency(text, num)
         self._unit(text, num)
         first = num
-        # a ratio: "1 in 5", "one out of three"
-        ratio = _RATIO_JOIN.match(text, num.end)
-        if ratio is not None and num.unit is None and not num.scaled:
-            den = self._safe_number(text, ratio.end())
-            over = ratio.group().strip().lower() == "over"
-            if (
-                den is not None
-                and den.unit is None
-                and den.value > 0
-                and (over or 0 < abs(num.value) < den.value <= 1e6)
-            ):
-                ratio_num = Reading(
-                    start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio"
-                )
-                ratio_num.precision = value_precision(ratio_num.value)
-                comparator, qstart = self._qualifier_before(text, start, ratio_num)
-                end = den.end
-                after = self._after_qualifier(text, end)
-                if after is not None and comparator in ("eq", "approx"):
-                    comparator, end = after
-                return [self._bounded(qstart, end, ratio_num, comparator)], end
+        ratio = self._ratio(text, num, start)
+        if ratio is not None:
+            return [ratio], ratio.end
         # a range: "2 to 3 million", "between 20 and 30 percent", "30,000-40,000", "5k-20k"
         rng = self._range(text, first, start)
         if rng is not None:
@@ -241,6 +227,34 @@ class Scanner:
         if compound is not None:
             return [compound], compound.end
         return [mention], end
+
+    def _ratio(self, text: str, num: Reading, start: int) -> Mention | None:
+        """ "1 in 5", "one out of three", "one resident in five", "1 over 3": a ratio, with its qualifiers."""
+        if num.unit is not None or num.scaled:
+            return None
+        join = _RATIO_JOIN.match(text, num.end)
+        noun_between = False
+        if join is None:
+            join = _RATIO_NOUN_JOIN.match(text, num.end)  # "one resident in five is ..."
+            noun_between = join is not None
+        if join is None:
+            return None
+        den = self._safe_number(text, join.end())
+        if den is None or den.unit is not None or den.value <= 0:
+            return None
+        over = join.group().strip().lower() == "over"
+        if not (over or 0 < abs(num.value) < den.value <= 1e6):
+            return None
+        if noun_between and (den.value > 100 or _RATIO_NOUN_END.match(text, den.end) is None):
+            return None
+        ratio = Reading(start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio")
+        ratio.precision = value_precision(ratio.value)
+        comparator, qstart = self._qualifier_before(text, start, ratio)
+        end = den.end
+        after = self._after_qualifier(text, end)
+        if after is not None and comparator in ("eq", "approx"):
+            comparator, end = after
+        return self._bounded(qstart, end, ratio, comparator)
 
     def _after_qualifier(self, text: str, end: int) -> tuple[str, int] | None:
         """ "or more", "or less" after a number, unless another number follows ("or less than 6000")."""

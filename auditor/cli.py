@@ -116,7 +116,7 @@ class LazyGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
-def _show_warning(  # noqa: PLR0917 - the signature of warnings.showwarning
+def _show_warning(
     message: Warning | str,
     category: type[Warning],
     filename: str,

@@ -309,7 +309,7 @@ def _strict(data: bytes, encoding: str, where: str) -> str:
 
 
 def _detected(data: bytes, where: str, exc: UnicodeDecodeError) -> str:
-    import charset_normalizer  # noqa: PLC0415 - only files that are not UTF-8 pay for the detector
+    import charset_normalizer
 
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
@@ -340,7 +340,7 @@ def _markdown_title(text: str) -> str | None:
 
 def _html_article(html: str) -> tuple[str, str | None, date | None]:
     """Main text, title and declared publication date of a page (its plain text if it has no main text)."""
-    import trafilatura  # noqa: PLC0415 - heavy, and only HTML inputs need it
+    import trafilatura
 
     params = {"extensive_search": False, "original_date": True}
     result = trafilatura.bare_extraction(

@@ -10,7 +10,8 @@ import pytest
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "extraction_accuracy.py"
 _SPEC = importlib.util.spec_from_file_location("extraction_accuracy", _PATH)
-assert _SPEC is not None and _SPEC.loader is not None
+assert _SPEC is not None
+assert _SPEC.loader is not None
 accuracy = importlib.util.module_from_spec(_SPEC)
 sys.modules["extraction_accuracy"] = accuracy
 _SPEC.loader.exec_module(accuracy)

@@ -64,7 +64,7 @@ def command(
 
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
-    from auditor.extract import extract_batches  # noqa: PLC0415 - the extractor loads only when it runs
+    from auditor.extract import extract_batches
 
     failures = 0
 

@@ -71,6 +71,28 @@ _LINKS: Final = _words(
 )
 _PUNCT: Final = '.,;:!?"()[]“”‘’—–'
 _PREDICATIVE: Final = _words("dead alive missing homeless injured wounded hurt")
+_AUXILIARIES = frozenset(
+    [
+        "who",
+        "that",
+        "which",
+        "have",
+        "has",
+        "had",
+        "been",
+        "were",
+        "was",
+        "are",
+        "is",
+        "be",
+        "being",
+        "now",
+        "since",
+    ]
+)
+_OTHERS = frozenset(
+    ["others", "more"]
+)  # "four million others have fled": the counted word before the predicate
 _CONJUNCTIONS: Final = _words("and but while whereas")
 _CLOSERS: Final = frozenset(",;:.!?)]\"”’'")
 _AFTER_OF: Final = _words("the its their all these those")
@@ -513,7 +535,7 @@ class ContextReader:
             # a people noun: an event close by wins ("30 soldiers were killed", "killing 30 soldiers")
             size = len(counted.split()) if counted else 0
             hits = self._hits(text, sent, triggers=True)
-            window = (first - 4, after + size + 5)
+            window = (first - 2, after + size + 5)  # an event in an earlier clause does not count
             return self._pick(hits, first, after, *window, kind, event=True, words=sent.words) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)
@@ -558,6 +580,7 @@ class ContextReader:
     ) -> str | None:
         """The measure of the hit nearest the number (in words, after it on a tie) within words [lo, hi)."""
         measures = self.measures.measures
+        generic = self.measures.generic
         words = words or []
         best, best_d = None, 1 << 30
         for start, end, name in hits:
@@ -566,6 +589,12 @@ class ContextReader:
             m = measures[name]
             if kind in m.kinds and (m.event or not event):
                 d = 2 * (start - after) if start >= after else 2 * (first - end) + 1
+                between = words[after:start] if start >= after else words[end:first]
+                own = start >= after and not _AUXILIARIES.isdisjoint(between)
+                if own and all(w in _AUXILIARIES or w in generic or w in _OTHERS for w in between):
+                    d = 0  # the number's own predicate: "five million who have sought refuge"
+                elif start < after and not _CONJUNCTIONS.isdisjoint(between):
+                    d += 20  # an earlier predicate: "displaced internally and four million others fled"
                 if start > after and not _CONJUNCTIONS.isdisjoint(words[after:start]):
                     d += 20  # a new predicate: "killed 230,000 people and wounded a million"
                 if 0 <= d < best_d:

@@ -109,6 +109,12 @@ _DIGIT_TOKEN = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
     r"(?:\.\d+)?|\.\d+"
 )
+_LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
+_PLAIN_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_YEAR_LIKE = re.compile(r"(?:18|19|20)\d\d")
+_FRACTION_OF_SCALE = re.compile(
+    r"\s+(?:of\s+)?(?:an?\s+)?(?:hundred|thousand|million|billion|trillion|dozen)\b", re.I
+)
 _COMPOUND_ORDINAL = re.compile(
     r"[-\s]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)s?\b", re.I
 )
@@ -167,6 +173,11 @@ class NumberReader:
         if m is None:
             return None
         raw = m.group()
+        spaced = " " in raw or "\u00a0" in raw or "\u202f" in raw
+        if spaced and _LIST_CONTINUES.match(text, m.end()):  # "the 101 102 and 103 fields": a list
+            m = _PLAIN_DIGITS.match(text, pos)
+            assert m is not None
+            raw = m.group()
         read = read_digits(raw)
         if read is None:
             return None
@@ -201,7 +212,9 @@ class NumberReader:
             num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
             return num
         word = _SCALE_WORD.match(text, end)
-        if word is not None:
+        if word is not None and (
+            word.group(1).islower() or not _YEAR_LIKE.fullmatch(raw)
+        ):  # not "2014 Dozens"
             return self._continue_words(text, pos, [raw.replace(",", "")], word.start(), num)
         abbr = SCALE_ABBREV.match(text, end)
         if abbr is not None:
@@ -255,9 +268,11 @@ class NumberReader:
         words: list[str] = []
         a = A_BEFORE.search(text, max(0, pos - 4), pos)
         compound_after = first in TENS and _COMPOUND_ORDINAL.match(text, m.end()) is not None
-        if a is not None and (
-            first in SCALES or first in DOZENS or compound_after
-        ):  # "a million", "a twenty-first"
+        fraction_of_scale = (
+            first in ("half", "quarter") and _FRACTION_OF_SCALE.match(text, m.end()) is not None
+        )
+        # "a million", "a twenty-first", "a quarter of a million"
+        if a is not None and (first in SCALES or first in DOZENS or compound_after or fraction_of_scale):
             start = a.start()
             words.append("a")
         return self._continue_words(text, start, words, pos, None)

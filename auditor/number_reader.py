@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from auditor.lexicon import trie_pattern
 from auditor.numbers import (
     DENOMINATORS,
     DOZENS,
@@ -74,27 +75,6 @@ _VAGUE_TRIGGERS = (
 )
 
 
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` factored by common prefixes, so a position is rejected after one char."""
-    tree: dict[str, dict] = {}  # type: ignore[type-arg]
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            body = f"(?:{body})?"
-        return body
-
-    return build(tree)
-
-
 def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
     """Each word in lower case, Capitalised and UPPER case (faster than a case-insensitive pattern)."""
     return sorted({v for w in words for v in (w.lower(), w.capitalize(), w.upper())})
@@ -103,7 +83,7 @@ def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
 #: Where an expression may start: a digit run, a fraction sign, a number word, or a vague-quantity trigger word.
 SEED: Final = re.compile(
     rf"\d+|[{_FRACTION_CHARS}]"
-    rf"|(?<![A-Za-z])(?:(?P<vague>{_trie(_cased(_VAGUE_TRIGGERS))})|{_trie(_cased(_SEED_WORDS))})(?![A-Za-z])"
+    rf"|(?<![A-Za-z])(?:(?P<vague>{trie_pattern(_cased(_VAGUE_TRIGGERS))})|{trie_pattern(_cased(_SEED_WORDS))})(?![A-Za-z])"
 )
 _DIGIT_TOKEN = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"

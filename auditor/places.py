@@ -88,7 +88,8 @@ class Gazetteer:
         # No leading \b: a pattern that starts with its first letters lets the engine skip ahead, and the
         # start of each match is checked in Python instead.
         upper = [s for s in self._surfaces if s[0].isupper()]
-        self._pattern = re.compile("(?:" + trie_pattern(upper) + r")(?!\w)")
+        # A trailing "s" is a possessive whose apostrophe was lost ("Syrias war" in scraped text).
+        self._pattern = re.compile("(?P<name>" + trie_pattern(upper) + r")s?(?!\w)")
         #: surface forms that start in lower case ("worldwide"), found with plain substring search
         self._lower = tuple(sorted((s for s in self._surfaces if not s[0].isupper()), key=len, reverse=True))
 
@@ -140,9 +141,9 @@ class Gazetteer:
         """Every place named in ``text``, left to right, longest first ("Syria's neighbours" over "Syria")."""
         surfaces = self._surfaces
         found = [
-            PlaceMention(m.start(), m.end(), surfaces.get(m.group()) or surfaces[" ".join(m.group().split())])
+            PlaceMention(m.start(), m.end(), surfaces.get(name) or surfaces[" ".join(name.split())])
             for m in self._pattern.finditer(text)
-            if not m.start() or not text[m.start() - 1].isalnum()
+            if (not m.start() or not text[m.start() - 1].isalnum()) and (name := m.group("name"))
         ]
         lower = [s for s in self._lower if s in text]
         if lower:

@@ -135,7 +135,11 @@ class Gazetteer:
         code = self._surfaces.get(name)
         if code is None and len(name) > 3:
             code = self._folded.get(_fold(name))
-        return code if code is not None else self.country_code(name)
+        if code is None:
+            code = self.country_code(name)
+        if code is None and name.endswith("s") and name[:-1] in self._surfaces:
+            code = self._surfaces[name[:-1]]  # "Syrias": a possessive that lost its apostrophe
+        return code
 
     def mentions(self, text: str) -> list[PlaceMention]:
         """Every place named in ``text``, left to right, longest first ("Syria's neighbours" over "Syria")."""

@@ -49,6 +49,13 @@ READING_PARAMS: Final = {
     "open_slack": Param(
         "float", 0.2, "how far above 'more than X' (below 'nearly X') a reader expects the figure", minimum=0
     ),
+    "cumulative_growth": Param(
+        "float",
+        1.0,
+        "how much a cumulative total may have grown per year since an older observation (a claim above an old "
+        "total but within that growth needs review, it is not a likely error)",
+        minimum=0,
+    ),
 }
 
 
@@ -76,14 +83,21 @@ def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series
     return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
 
 
-def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float) -> pd.Series:
+def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth: float = 0.0) -> pd.Series:
     """Verdict per row of claim intervals joined with an observation (``ref_value``, ``ref_low``, ``ref_high``,
-    ``tolerance``)."""
+    ``tolerance``; ``cumulative`` and ``gap_days`` when known).
+
+    A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
+    ``growth`` per year of it needs review rather than being a likely error."""
     low, high = reference_interval(rows, open_slack)
     strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
     rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
     hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
     near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
+    if growth and "cumulative" in rows and "gap_days" in rows:
+        years = rows["gap_days"].astype(float).clip(lower=0) / 365.25
+        grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
+        near = near | overlaps(rows["round_low"], rows["round_high"], low, grown_high)
     verdict = np.select(
         [strict, rounded, hard | near], ["matches", "matches_within_rounding", "needs_review"], "likely_error"
     )
@@ -166,7 +180,8 @@ def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd
     rows = _paired(data, params)
     if rows.empty:
         return rows.assign(verdict=pd.Series(dtype="object"))
-    rows = rows.assign(verdict=classify(rows, review_ratio, params.number("open_slack")))
+    growth = params.number("cumulative_growth")
+    rows = rows.assign(verdict=classify(rows, review_ratio, params.number("open_slack"), growth))
     rows = rows.assign(rank=rows["verdict"].map(_ORDER.index))
     return rows.sort_values(["rank", "gap_days"]).drop_duplicates(KEYS).reset_index(drop=True)
 

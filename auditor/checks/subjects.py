@@ -10,8 +10,8 @@ For those measures this module derives, per claim:
 
 1. ``origin`` from the claim's sentence: the first place mention used as an origin, i.e. a demonym ("Syrian
    refugees", "Syrians") or a place after "from", "fled", "fleeing", "leaving" or "out of" ("fled Syria");
-2. failing that, the article's *dominant country* (the country most often given as location among the article's
-   claims, first mention on ties), unless that is the claim's own location, in which case the claim counts people
+2. failing that, the article's *dominant country* (the country its claims' sentences name most often, first
+   mention on ties), unless that is the claim's own location, in which case the claim counts people
    of every origin in that place (origin stays empty);
 3. ``place`` is the claim's location, except when the location is the origin itself ("four million Syrians fled"
    read with location SYR): then ``place`` is empty, and the reference entry's ``default_place`` (World, or
@@ -52,17 +52,38 @@ def sentence_origin(sentence: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _sentence_countries(sentence: str) -> tuple[str, ...]:
+    """ISO3 codes of every country a sentence names (names, demonyms, cities), in order."""
+    return tuple(m.code for m in places.mentions(sentence) if _ISO3.match(m.code))
+
+
 def dominant_countries(claims: pd.DataFrame) -> pd.Series:
-    """Per ``doc_id``: the country (ISO3 code) most often given as a claim location; first mention wins ties."""
-    location = claims["location"]
-    located = claims.loc[location.notna() & (location.str.len() == 3), ["doc_id", "location", "start"]]
-    if located.empty:
-        return pd.Series(dtype="object", name="dominant")
-    stats = located.groupby(["doc_id", "location"], sort=False).agg(
-        n=("start", "size"), first=("start", "min")
-    )
-    stats = stats.reset_index().sort_values(["doc_id", "n", "first"], ascending=[True, False, True])
-    return stats.drop_duplicates("doc_id").set_index("doc_id")["location"].rename("dominant")
+    """Per ``doc_id``: the country (ISO3 code) most often given as a claim location or named in its claims'
+    sentences; first named wins ties. Counting every mention ("Syrians", "Latakia", "inside Syria"), not only
+    claim locations, keeps an article about Syria about Syria when its claims are placed in Turkey, Lebanon and
+    Europe."""
+    counted: dict[str, dict[str, list[int]]] = {}
+
+    def count(doc_id: str, code: str, rank: int) -> None:
+        stats = counted.setdefault(doc_id, {}).setdefault(code, [0, rank])
+        stats[0] += 1
+        stats[1] = min(stats[1], rank)
+
+    rows = claims[["doc_id", "sentence", "start", "location"]]
+    for doc_id, _sentence, start, location in rows.itertuples(index=False, name=None):
+        if isinstance(location, str) and _ISO3.match(location):
+            count(doc_id, location, int(start) * 64)  # a claim's own place counts once per claim
+    for doc_id, sentence, start, _ in rows.drop_duplicates(["doc_id", "sentence"]).itertuples(
+        index=False, name=None
+    ):
+        for order, code in enumerate(_sentence_countries(sentence)):
+            count(doc_id, code, int(start) * 64 + order)
+    best = {
+        doc_id: min(stats.items(), key=lambda item: (-item[1][0], item[1][1]))[0]
+        for doc_id, stats in counted.items()
+    }
+    return pd.Series(best, dtype="object", name="dominant")
 
 
 def resolve_subjects(claims: pd.DataFrame, origin_measures: frozenset[str]) -> pd.DataFrame:

@@ -594,6 +594,8 @@ class ContextReader:
                 if own and all(w in _AUXILIARIES or w in generic or w in _OTHERS for w in between):
                     d = 0  # the number's own predicate: "five million who have sought refuge"
                 elif start < after and not _CONJUNCTIONS.isdisjoint(between):
+                    if event:
+                        continue  # "killed and more than 10 million displaced": the event is another clause's
                     d += 20  # an earlier predicate: "displaced internally and four million others fled"
                 if start > after and not _CONJUNCTIONS.isdisjoint(words[after:start]):
                     d += 20  # a new predicate: "killed 230,000 people and wounded a million"

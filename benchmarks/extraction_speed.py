@@ -35,10 +35,12 @@ def _corpus_chars(files: list[Path]) -> tuple[int, int]:
     return docs, chars
 
 
-def run_cli(inputs: list[Path], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one ``auditor extract --format jsonl`` process."""
+def run_cli(inputs: list[Path], out: Path, command: str = "extract") -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one ``auditor extract|check --format jsonl`` process."""
     exe = Path(sys.executable).with_name("auditor")
-    cmd = [str(exe), "extract", *map(str, inputs), "--format", "jsonl", "--output", str(out)]
+    cmd = [str(exe), command, *map(str, inputs), "--format", "jsonl", "--output", str(out)]
+    if command == "check":
+        cmd += ["--fail-on", "never"]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
     script = (
@@ -101,6 +103,11 @@ def main() -> int:
         print(f"corpus: {len(files)} files, {docs} articles, {chars / 1e6:.2f} M characters, {claims} claims")
         print(
             f"auditor extract (1x): {secs:.2f} s, {chars / secs / 1e6:.2f} M chars/s, peak RSS {rss:.0f} MB"
+        )
+        check_secs, check_rss = run_cli(files, Path(tmp) / "checked.jsonl", "check")
+        print(
+            f"auditor check   (1x): {check_secs:.2f} s, {chars / check_secs / 1e6:.2f} M chars/s, "
+            f"peak RSS {check_rss:.0f} MB; checking adds {check_secs / secs - 1:.0%} to extraction"
         )
         triple = Path(tmp) / "triple.jsonl"
         with triple.open("w", encoding="utf-8") as fh:

@@ -70,13 +70,13 @@ def dominant_countries(claims: pd.DataFrame) -> pd.Series:
         stats[0] += 1
         stats[1] = min(stats[1], rank)
 
-    rows = claims[["doc_id", "sentence", "start", "location"]]
-    for doc_id, _sentence, start, location in rows.itertuples(index=False, name=None):
-        if isinstance(location, str) and _ISO3.match(location):
-            count(doc_id, location, int(start) * 64)  # a claim's own place counts once per claim
-    for doc_id, sentence, start, _ in rows.drop_duplicates(["doc_id", "sentence"]).itertuples(
-        index=False, name=None
-    ):
+    located = claims.loc[
+        claims["location"].str.fullmatch("[A-Z]{3}", na=False), ["doc_id", "location", "start"]
+    ]
+    for doc_id, location, start in located.itertuples(index=False, name=None):
+        count(doc_id, location, int(start) * 64)  # a claim's own place counts once per claim
+    sentences = claims[["doc_id", "sentence", "start"]].drop_duplicates(["doc_id", "sentence"])
+    for doc_id, sentence, start in sentences.itertuples(index=False, name=None):
         for order, code in enumerate(_sentence_countries(sentence)):
             count(doc_id, code, int(start) * 64 + order)
     best = {
@@ -95,7 +95,8 @@ def resolve_subjects(claims: pd.DataFrame, origin_measures: frozenset[str]) -> p
     # a claim whose sentence names no place is about the article's main country (origin measures excepted: their
     # missing place is the reference's default place, World or the region)
     unplaced = location.isna() & ~by_origin & out["measure"].notna()
-    main = dominant_countries(claims) if (by_origin.any() or unplaced.any()) else None
+    needed = out["doc_id"].isin(out.loc[by_origin | unplaced, "doc_id"].unique())
+    main = dominant_countries(claims[needed]) if needed.any() else None
     if main is not None and by_origin.any():
         picked = out.loc[by_origin]
         from_sentence = picked["sentence"].map(sentence_origin)

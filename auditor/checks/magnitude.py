@@ -53,6 +53,12 @@ def magnitude_slip(data: CheckInput, params: Params) -> pd.DataFrame:
         exact = claims[claims["comparator"] != "range"]
         pairs = same_quantity_pairs(exact, params.texts("generic_counted"))
         if len(pairs):
+            # a slipped scale copies the phrase: "some 300000 lives" and "more than 300 people" (a bound on a
+            # different count) are not one figure written twice
+            family = {"eq": "exact", "approx": "exact", "gt": "low", "ge": "low", "lt": "high", "le": "high"}
+            same_kind = pairs["comparator_a"].map(family) == pairs["comparator_b"].map(family)
+            pairs = pairs[same_kind]
+        if len(pairs):
             pairs = pairs.assign(factor=slip_factor(pairs["point_b"] / pairs["point_a"], factors, tol))
             pairs = pairs[pairs["factor"].notna()].drop_duplicates(["doc_id", "claim_id_b"])
             out += [

@@ -277,6 +277,13 @@ def reference_value(data: CheckInput, params: Params) -> pd.DataFrame:
             "float", 0.1, "relative change that makes a newer figure different", minimum=0
         ),
         "lookback_days": Param("int", 1830, "how far back older figures are considered", minimum=1),
+        "max_change": Param(
+            "float",
+            3.0,
+            "the newer figure at most this many times the older: beyond it, a claim that matches the older "
+            "one more likely counts something else (deaths in prisons against the national toll)",
+            minimum=1,
+        ),
     },
     fields=("reference", "publisher", "subject", "by_date", "old_reference", "old_date", "series"),
 )
@@ -313,7 +320,10 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
     older = rows[rows["fits"]].sort_values("date").drop_duplicates(group, keep="last")
     both = latest.merge(older[[*group, "date", "ref_value"]], on=group, suffixes=("", "_old"))
     change = (both["ref_value"] - both["ref_value_old"]).abs() / both["ref_value_old"]
-    both = both[change > params.number("material_change")]
+    ratio = np.maximum(both["ref_value"], both["ref_value_old"]) / np.minimum(
+        both["ref_value"], both["ref_value_old"]
+    )
+    both = both[(change > params.number("material_change")) & (ratio <= params.number("max_change"))]
     both = both.sort_values("date").drop_duplicates(KEYS, keep="last")
     out: list[dict[str, object]] = []
     for row in records(both):

@@ -387,13 +387,15 @@ def _same_unit(a: object, b: object) -> bool:
 
 
 def _fits_whole(part: Any, whole: Any) -> bool:
-    """A listed part counts the same kind of thing as the total (same kind, unit and measure when both have one)."""
-    same_measure = not isinstance(part.measure, str) or not isinstance(whole.measure, str)
-    return (
-        part.kind == whole.kind
-        and _same_unit(part.unit, whole.unit)
-        and (same_measure or part.measure == whole.measure)
-    )
+    """A listed part counts the same kind of thing as the total: same kind and unit, and the total's measure when
+    it has one (a part of unknown measure only when it names nothing else: "including 80 and 60", not "43 others
+    were injured")."""
+    if isinstance(whole.measure, str):
+        unknown = not isinstance(part.measure, str) and not isinstance(part.counted, str)
+        same_measure = part.measure == whole.measure or unknown
+    else:
+        same_measure = True
+    return part.kind == whole.kind and _same_unit(part.unit, whole.unit) and same_measure
 
 
 #: Between two listed parts: at most two words (the first part's noun) and a joining word ("80 children and 60

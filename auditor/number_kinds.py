@@ -56,6 +56,7 @@ _PREVIOUS_SCORE = re.compile(r"\d{1,2}[-–]\d{1,2}\)?[,;]?\s+(?:\(\s*)?$")
 _ANOTHER_SCORE = re.compile(r"[,;]?\s+(?:\(\d{1,2}[-–]\d{1,2}\)\s+)?\d{1,2}[-–]\d{1,2}(?![\d])")
 _TRUNK_PHONE = re.compile(r"0\d{2,5}[ \u00a0]\d{3,4}[ \u00a0]?\d{3,4}(?![\d])")
 _APPOSITION_BEFORE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s$")
+_DATE_STAMP_AFTER = re.compile(r"\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![\d])")
 _CLOCK_ZONE = re.compile(r"\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|local time)\b")
 _SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*|^\s*|[\"“‘(]\s*)$")
 _NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<![.!?])\b[A-Z][A-Za-z]+\s$")
@@ -124,6 +125,8 @@ def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
         zone = _CLOCK_ZONE.match(text, num.end)
         if zone is not None:
             return "time", zone.end()
+        if _DATE_STAMP_AFTER.match(text, num.end):  # "updated 1404 07.04.2017": a time stamp
+            return "time", num.end
     time = _TIME.match(text, num.start)
     if (
         time is not None

@@ -36,13 +36,16 @@ _YEAR_BEFORE = re.compile(
 )
 _AGE_AFTER = re.compile(r"-years?-old|-month-old|-week-old|-day-old|\s?yo(?![\w])", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"(?<![\w])(?:aged|age|ages)\s+$", re.IGNORECASE)
-_CITATION_BEFORE = re.compile(
-    r"(?<![\w])(?:p|pp|page|pages|vol|volume|no|nos|nr|nrs|number|chapter|section|article|art|paragraph|para|"
-    r"figure|fig|table|exercise|exercises|resolution|rule|route|highway|flight|version|v|room|platform|gate|"
-    r"bus|line|level|grade|class|episode|season|act|scene|verse|psalm|amendment|item|step|phase|stage|"
-    r"district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*$",
-    re.IGNORECASE,
+_CITATION_WORDS = (
+    r"(?<![\w])(?:p|pp|page|pages|vol|volume|volumes|no|nos|nr|nrs|number|numbers|chapter|chapters|section|"
+    r"sections|article|articles|art|paragraph|paragraphs|para|figure|figures|fig|table|tables|exercise|exercises|"
+    r"resolution|resolutions|rule|rules|route|routes|highway|flight|flights|version|v|room|platform|gate|bus|"
+    r"line|level|grade|class|episode|episodes|season|act|scene|verse|psalm|amendment|amendments|item|items|step|"
+    r"phase|stage|district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*"
 )
+_CITATION_BEFORE = re.compile(_CITATION_WORDS + "$", re.IGNORECASE)
+#: the later numbers of a cited list: "resolutions 2235, 2254 and 2268"
+_CITATION_LIST_BEFORE = re.compile(_CITATION_WORDS + r"\d+(?:\s*(?:,|and|&)\s*\d+)*\s*(?:,|and|&)\s*$", re.I)
 _SCORE_BEFORE = re.compile(
     r"(?<![\w])(?:won|winning|lost|losing|beat|beating|beaten|drew|draw|defeated|defeating|routed|thrashed|"
     r"edged|score|scored|scoreline|victory|defeat|win|loss|lead|led|trailed|trailing)\s+(?:[\w'’]+\s+){0,4}$",
@@ -175,7 +178,9 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         return "age", age.end()
     if _AGE_BEFORE.search(text, max(0, s - 8), s):
         return "age", e
-    if _CITATION_BEFORE.search(text, max(0, s - 16), s):
+    if _CITATION_BEFORE.search(text, max(0, s - 16), s) or _CITATION_LIST_BEFORE.search(
+        text, max(0, s - 60), s
+    ):
         return "citation", e
     if len(plain) == 4 and 1800 <= value <= 2100 and _is_year(rules, text, s, e):
         return "year", e

@@ -60,6 +60,8 @@ _ANOTHER_SCORE = re.compile(r"[,;]?\s+(?:\(\d{1,2}[-–]\d{1,2}\)\s+)?\d{1,2}[-�
 _TRUNK_PHONE = re.compile(r"0\d{2,5}[ \u00a0]\d{3,4}[ \u00a0]?\d{3,4}(?![\d])")
 _APPOSITION_BEFORE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*,\s$")
 _DATE_STAMP_AFTER = re.compile(r"\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![\d])")
+_DATE_SEPARATORS: Final = frozenset("/.-")
+_PHONE_SEPARATORS: Final = frozenset(" ()./-")
 _CLOCK_ZONE = re.compile(r"\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|local time)\b")
 _SENTENCE_START = re.compile(r"(?:[.!?][\"'”’)\]]*\s+|\n\s*|^\s*|[\"“‘(]\s*)$")
 _NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<![.!?])\b[A-Z][A-Za-z]+\s$")
@@ -130,14 +132,15 @@ def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
             return "time", zone.end()
         if _DATE_STAMP_AFTER.match(text, num.end):  # "updated 1404 07.04.2017": a time stamp
             return "time", num.end
-    time = _TIME.match(text, num.start)
+    head = text[num.start : num.end + 6]
+    time = _TIME.match(text, num.start) if (":" in head or "." in head or "m" in head.lower()) else None
     if (
         time is not None
         and time.end() >= num.end
         and (":" in time.group() or time.group()[-1].lower() in "m.")
     ):
         return "time", time.end()
-    if not num.scaled:
+    if not num.scaled and _DATE_SEPARATORS.intersection(text[num.start : num.start + 5]):
         date = _NUMERIC_DATE.match(text, num.start)
         if date is not None:
             return "date", date.end()
@@ -147,9 +150,11 @@ def _clock_or_calendar(text: str, num: Reading) -> tuple[str, int] | None:
 def _phone(text: str, num: Reading) -> tuple[str, int] | None:
     """ "+1-222-2222-2222", "(020) 7946 0958", "01632 960471": at least nine digits in groups."""
     s = num.start
-    trunk = _TRUNK_PHONE.match(text, s)
+    trunk = _TRUNK_PHONE.match(text, s) if num.plain.startswith("0") else None
     if trunk is not None:
         return "phone", trunk.end()
+    if text[num.end : num.end + 1] not in _PHONE_SEPARATORS or len(num.plain) > 5:
+        return None  # a phone number goes on in short groups: "555-123-4567", "020) 7946 0958"
     phone = _PHONE.match(text, s - 1 if s > 0 and text[s - 1] == "+" else s)
     if phone is None:
         return None

@@ -89,6 +89,8 @@ _DIGIT_TOKEN = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
     r"(?:\.\d+)?|\.\d+"
 )
+_EXPONENT_START: Final = frozenset("eE x×")
+_SPACE_CHARS: Final = frozenset(" \t\u00a0")
 _LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
 _PLAIN_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_LIKE = re.compile(r"(?:18|19|20)\d\d")
@@ -164,7 +166,8 @@ class NumberReader:
         value, precision = read
         end = m.end()
         scaled = False
-        exp = _EXPONENT.match(text, end)
+        nxt = text[end : end + 1]  # one character decides which of the patterns below can match at all
+        exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START else None
         if exp is not None:
             e = exp.group()
             exponent = int(e.split("^")[1]) if "^" in e else int(e[1:])
@@ -172,26 +175,27 @@ class NumberReader:
             precision *= 10.0**exponent
             end = exp.end()
             scaled = True
-        power = _POWER.match(text, end) if exp is None else None
+        power = _POWER.match(text, end) if exp is None and nxt == "^" else None
         if power is not None:
             sign = -1 if power.group(1).count("-") % 2 else 1
             value = abs(value) ** (sign * int(power.group(2))) * (-1 if value < 0 else 1)
             return Reading(pos, power.end(), value, value_precision(value), False, True, "")
-        frac = _FRACTION.match(text, end)
+        frac = _FRACTION.match(text, end) if nxt == "/" else None
         if frac is not None and "," not in raw and "." not in raw and int(frac.group(1)) != 0:
             value = value / int(frac.group(1))
             return Reading(pos, frac.end(), value, value_precision(value), False, False, "")
-        mixed = _MIXED_FRACTION.match(text, end)
+        spaced_after = nxt in _SPACE_CHARS
+        mixed = _MIXED_FRACTION.match(text, end) if spaced_after and "/" in text[end : end + 12] else None
         if mixed is not None and int(mixed.group(2)) > int(mixed.group(1)) > 0:
             value += int(mixed.group(1)) / int(mixed.group(2))
             return Reading(pos, mixed.end(), value, value_precision(value), False, False, "")
         num = Reading(pos, end, value, precision, False, scaled, raw)
-        mega = _MEGA_CURRENCY.match(text, end)
+        mega = _MEGA_CURRENCY.match(text, end) if spaced_after or nxt in "MUEG" else None
         if mega is not None:
             num.value, num.precision, num.end = value * 1e6, precision * 1e6, mega.end()
             num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
             return num
-        word = _SCALE_WORD.match(text, end)
+        word = _SCALE_WORD.match(text, end) if spaced_after else None
         if word is not None and (
             word.group(1).islower() or not _YEAR_LIKE.fullmatch(raw)
         ):  # not "2014 Dozens"

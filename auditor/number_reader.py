@@ -17,6 +17,7 @@ from auditor.numbers import (
     DENOMINATORS,
     DOZENS,
     ORDINAL_UNITS,
+    ORDINALS,
     SCALE_ABBREVIATIONS,
     SCALES,
     TENS,
@@ -28,34 +29,7 @@ from auditor.numbers import (
 )
 from auditor.numeric_rules import NumericRules
 
-ORDINAL_WORDS: Final = frozenset(
-    [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-        "thirtieth",
-        "fortieth",
-        "fiftieth",
-        "hundredth",
-    ]
-)
+ORDINAL_WORDS: Final = frozenset(ORDINALS)
 _FRACTION_CHARS = "".join(UNICODE_FRACTIONS)
 _SEED_WORDS = sorted(
     set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS
@@ -430,31 +404,7 @@ def _allowed(prev: str, cat: str, w: str, words: list[str]) -> bool:
 
 
 def _ordinal_value(word: str) -> int:
-    order = [
-        "first",
-        "second",
-        "third",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-        "twentieth",
-    ]
-    if word in order:
-        return order.index(word) + 1
-    return {"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100}.get(word, 0)
+    return ORDINALS.get(word, 0)
 
 
 def scale_of(num: Reading) -> float:

@@ -122,13 +122,44 @@ DENOMINATORS: Final[dict[str, int]] = {
     "trillionth": 1_000_000_000_000,
     "trillionths": 1_000_000_000_000,
 }
+#: Ordinal words and their numbers ("second World War"; "the 21st" is read from its digits).
+ORDINALS: Final[dict[str, int]] = {
+    **{
+        w: v
+        for v, w in enumerate(
+            [
+                "first",
+                "second",
+                "third",
+                "fourth",
+                "fifth",
+                "sixth",
+                "seventh",
+                "eighth",
+                "ninth",
+                "tenth",
+                "eleventh",
+                "twelfth",
+                "thirteenth",
+                "fourteenth",
+                "fifteenth",
+                "sixteenth",
+                "seventeenth",
+                "eighteenth",
+                "nineteenth",
+                "twentieth",
+            ],
+            1,
+        )
+    },
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "hundredth": 100,
+}
 #: Ordinals of one to nine, as the second half of a compound denominator ("one twenty-fifth" = 1/25).
 ORDINAL_UNITS: Final[dict[str, int]] = {
-    f"{w}{plural}": v
-    for v, w in enumerate(
-        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"], 1
-    )
-    for plural in ("", "s")
+    f"{w}{plural}": v for w, v in ORDINALS.items() if v < 10 for plural in ("", "s")
 }
 DOZENS: Final[frozenset[str]] = frozenset({"dozen", "dozens", "dz", "dzs", "doz", "dozs"})
 UNICODE_FRACTIONS: Final[dict[str, float]] = {

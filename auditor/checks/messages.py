@@ -11,51 +11,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Final
 
 import pandas as pd
 
-# Number and place formatting is kept here rather than imported from auditor.report.formatting: importing the
-# report package loads matplotlib, which `auditor check` must not pay for.
-
-
-def is_missing(value: object) -> bool:
-    """True for ``None``, ``NaN``, ``NaT`` and ``pd.NA``."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
-
-
-def grouped(value: float) -> str:
-    """``250000.0 -> "250,000"``, ``1.5 -> "1.5"``."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
-
-
-def spoken(value: float) -> str:
-    """``11e6 -> "11 million"``, ``2.35e9 -> "2.35 billion"``, ``250000 -> "250,000"``."""
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(value) >= scale:
-            return f"{float(f'{value / scale:.3f}'):g} {word}"
-    return grouped(value)
-
-
-@lru_cache(maxsize=1024)
-def place_name(code: str) -> str:
-    """``"SYR" -> "Syria"``; named regions and unknown codes are returned as they are."""
-    if len(code) == 3 and code.isalpha() and code.isupper():
-        import pycountry
-
-        country = pycountry.countries.get(alpha_3=code)
-        if country is not None:
-            return str(getattr(country, "common_name", None) or country.name)
-    return code
-
+from auditor.wording import grouped, is_missing, place_name, spoken
 
 #: How a named region reads after "in".
 _REGION_PHRASES: Final = {

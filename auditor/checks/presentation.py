@@ -20,10 +20,11 @@ from typing import Any, Final
 import pandas as pd
 
 from auditor.checks.engine import CheckResult
-from auditor.checks.messages import amount, is_missing, place_name, spoken, what
+from auditor.checks.messages import amount, what
 from auditor.checks.registry import records
 from auditor.checks.verdicts import lead_findings
 from auditor.schemas import ClaimsSchema, FindingsSchema, columns
+from auditor.wording import is_missing, place_name, spoken
 
 KEYS: Final = ["doc_id", "claim_id"]
 ATTENTION: Final = ("needs_review", "likely_error", "outdated")

@@ -13,35 +13,18 @@ from datetime import date, datetime
 from typing import Final
 
 import pandas as pd
-import pycountry
+
+from auditor.wording import grouped, is_missing, spoken
+from auditor.wording import place_name as wording_place_name
+from auditor.wording import trim as _trim
 
 #: Abbreviated scales for axes and compact labels, largest first.
 _SHORT_SCALES: Final = ((1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k"))
-#: Scale words for sentences, largest first; below a million numbers are written with separators.
-_LONG_SCALES: Final = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 #: Currency symbols written before the amount; other ISO 4217 codes are written as ``CHF 3 million``.
 CURRENCY_SYMBOLS: Final = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-#: Short names where pycountry has only the official one.
-_SHORT_NAMES: Final = {"RUS": "Russia", "VNM": "Vietnam", "LAO": "Laos", "SYR": "Syria", "PSE": "Palestine"}
 _PERCENT_UNITS: Final = frozenset({"percent", "%", "per_cent", "pct"})
 _POINT_UNITS: Final = frozenset({"percentage_point", "percentage_points", "pp", "percentage point"})
-
-
-def is_missing(value: object) -> bool:
-    """True for ``None``, ``NaN``, ``NaT`` and ``pd.NA`` (the missing markers a DataFrame cell can hold)."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
-
-
-def _trim(number: float, digits: int) -> str:
-    """``number`` with at most ``digits`` decimals and no trailing zeros."""
-    text = f"{number:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _significant(number: float, sig: int) -> str:
@@ -68,29 +51,6 @@ def compact(value: float, *, sig: int = 3) -> str:
     return f"{sign}{_trim(size, 3)}" if size >= 0.001 else f"{value:.1e}"
 
 
-def grouped(value: float) -> str:
-    """A number with thousands separators and no spurious decimals: ``250000.0 -> "250,000"``,
-    ``1.5 -> "1.5"``."""
-    if is_missing(value) or math.isinf(value):
-        return "–"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
-
-
-def spoken(value: float) -> str:
-    """A number as a newspaper writes it: ``11e6 -> "11 million"``, ``2.35e6 -> "2.35 million"``, ``250000 ->
-    "250,000"``."""
-    if is_missing(value) or math.isinf(value):
-        return "–"
-    size = abs(value)
-    for scale, word in _LONG_SCALES:
-        if size >= scale:
-            sign = "-" if value < 0 else ""
-            return f"{sign}{_trim(size / scale, 3)} {word}"
-    return grouped(value)
-
-
 def format_amount(value: float, unit: str | None, *, short: bool = False) -> str:
     """``value`` in ``unit`` (a pint unit string, an ISO currency code or ``None`` for a count):
     ``(3.5e9, "USD") -> "$3.5 billion"``, ``(40, "percent") -> "40%"``."""
@@ -111,17 +71,10 @@ def format_amount(value: float, unit: str | None, *, short: bool = False) -> str
 
 
 def place_name(code: str | None) -> str | None:
-    """A readable place name: ISO3 ``"SYR" -> "Syria"``; named regions (``"Europe"``) come back as they
-    are."""
+    """A readable place name: ISO3 ``"SYR" -> "Syria"``; named regions (``"Europe"``) come back as they are."""
     if code is None or is_missing(code):
         return None
-    if code in _SHORT_NAMES:
-        return _SHORT_NAMES[code]
-    if len(code) == 3 and code.isalpha() and code.isupper():
-        country = pycountry.countries.get(alpha_3=code)
-        if country is not None:
-            return str(getattr(country, "common_name", None) or country.name)
-    return code
+    return wording_place_name(code)
 
 
 def measure_name(measure: str | None) -> str | None:

@@ -15,7 +15,8 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.report.formatting import compact, is_missing, place_name
+from auditor.report.formatting import compact, place_name
+from auditor.wording import is_missing
 
 
 @dataclass(frozen=True, slots=True)

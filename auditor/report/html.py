@@ -21,7 +21,6 @@ from auditor.errors import DataError
 from auditor.report import charts
 from auditor.report.atomic import figure_bytes, staged_dir, write_bytes, write_text
 from auditor.report.figures import PlannedChart, article_charts, run_charts, with_current_run, worst_first
-from auditor.report.formatting import is_missing
 from auditor.report.run_info import RunInfo
 from auditor.report.verdicts import ORDER, STYLES, Coverage
 from auditor.report.views import (
@@ -33,6 +32,7 @@ from auditor.report.views import (
     prepare,
     records,
 )
+from auditor.wording import is_missing
 
 _HERE = Path(__file__).resolve().parent
 #: Columns ``render_index`` needs in its runs table (``n_documents`` and ``report_dir`` are optional).

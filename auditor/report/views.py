@@ -18,9 +18,7 @@ import pandas as pd
 from auditor.errors import SchemaError
 from auditor.report.formatting import (
     format_amount,
-    grouped,
     hedge,
-    is_missing,
     iso_date,
     measure_name,
     place_name,
@@ -37,6 +35,7 @@ from auditor.schemas import (
     VerdictsSchema,
     validate,
 )
+from auditor.wording import grouped, is_missing
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

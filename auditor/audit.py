@@ -36,6 +36,7 @@ from auditor import report as reporting
 from auditor.checks import engine
 from auditor.checks.rules import RuleSet
 from auditor.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK
+from auditor.commands.options import FAIL_ON
 from auditor.documents import Document, documents_frame, read_documents
 from auditor.errors import DocumentError, StoreError, UsageError
 from auditor.reference import pack
@@ -46,7 +47,6 @@ from auditor.schemas import SEVERITIES, ClaimsSchema, FindingsSchema, VerdictsSc
 from auditor.store import AuditStore, RunCounts, RunStart, document_key
 
 #: ``--fail-on`` values: the lowest finding severity that makes the exit status 1 (``never``: none does).
-FAIL_ON: Final = ("warning", "error", "never")
 DEFAULT_DB: Final = Path("reports/audit.duckdb")
 DEFAULT_OUT: Final = Path("reports")
 

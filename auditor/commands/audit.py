@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from auditor.audit import AuditOptions, run_audit
+from auditor.commands.options import (
+    batch_size_option,
+    date_option,
+    fail_on_option,
+    reference_option,
+    rules_option,
+)
 from auditor.documents import Document
 from auditor.errors import DocumentError
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.command(
     "audit",
     epilog="Documents already in the history (same id, same text after whitespace and Unicode normalisation) "
     "are skipped. A bad file or JSONL line is reported as 'error: FILE:LINE: reason' and skipped; the other "
-    "documents are still stored and the exit status is then 2. Schedule it with cron or a systemd timer: see "
-    "docs/scheduling.md.",
+    "documents are still stored and the exit status is then 2. Schedule it with cron or a systemd timer: see the README.",
 )
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
 @click.option(
@@ -39,34 +41,10 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) 
     show_default=True,
     help="Folder for the dated report of this run and the index.html listing every run.",
 )
-@click.option(
-    "--date",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    callback=_date,
-    metavar="YYYY-MM-DD",
-    help="Publication date (YYYY-MM-DD) to use for every article, overriding their own (as for check); claims "
-    "are checked as of it unless the sentence gives another time.",
-)
-@click.option(
-    "--reference",
-    "references",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A reference CSV file or folder to check against (repeatable); default: the shipped reference pack.",
-)
-@click.option(
-    "--rules",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A rules folder to use instead of the shipped rules.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["warning", "error", "never"]),
-    default="error",
-    show_default=True,
-    help="Exit with status 1 when a finding of this severity or worse was made in this run.",
-)
+@date_option
+@reference_option
+@rules_option
+@fail_on_option
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -75,12 +53,8 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) 
     show_default=True,
     help="Seconds to wait for another audit that holds the database before giving up.",
 )
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Documents extracted and checked together (each is still stored in its own transaction).",
+@batch_size_option(
+    100, "Documents extracted and checked together (each is still stored in its own transaction)."
 )
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal)."
@@ -93,7 +67,7 @@ def command(
     out: Path,
     as_of: date | None,
     references: tuple[Path, ...],
-    rules: Path | None,
+    rules_dir: Path | None,
     fail_on: str,
     wait: float,
     batch_size: int,
@@ -121,7 +95,7 @@ def command(
         out=out,
         as_of=as_of,
         references=references,
-        rules=rules,
+        rules=rules_dir,
         fail_on=fail_on,
         wait=wait,
         batch_size=batch_size,

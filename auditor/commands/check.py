@@ -13,22 +13,25 @@ from __future__ import annotations
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from auditor.cli import EXIT_BAD_INPUT, EXIT_FINDINGS
+from auditor.commands.options import (
+    batch_size_option,
+    date_option,
+    fail_on_option,
+    output_option,
+    reference_option,
+    rules_option,
+)
 from auditor.documents import read_documents
 from auditor.errors import DocumentError, UsageError
 from auditor.output import FORMATS, atomic_output, open_writer
 
-FAIL_ON = ("warning", "error", "never")
 _FILE_TABLE_WIDTH = 10_000
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.command(
@@ -39,27 +42,6 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) 
 )
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
-    "--date",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    callback=_date,
-    help="Publication date (YYYY-MM-DD) to use for every article, overriding their own; claims are checked as "
-    "of it unless the sentence gives another time.",
-)
-@click.option(
-    "--reference",
-    "references",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="A reference CSV file or folder to check against (repeatable); default: the shipped reference pack.",
-)
-@click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A rules folder (checks/*.yaml, optional hierarchy.yaml and references.yaml) instead of the shipped one.",
-)
-@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -67,28 +49,17 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) 
     show_default=True,
     help="table for reading; csv, json or jsonl (one claim a line with its verdict and findings) for programs.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON),
-    default="error",
-    show_default=True,
-    help="Exit with status 1 when a finding of this severity or worse was made.",
-)
 @click.option("--all-numbers", is_flag=True, help="Also list numbers that are not claims (not checkable).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=2000,
-    show_default=True,
-    help="Documents extracted and checked together; memory grows with the batch, not with the corpus (each "
-    "batch has a fixed cost, so larger batches check faster).",
+@date_option
+@reference_option
+@rules_option
+@fail_on_option
+@batch_size_option(
+    2000,
+    "Documents extracted and checked together; memory grows with the batch, not with the corpus (each batch has "
+    "a fixed cost, so larger batches check faster).",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (replaced in one step when done) instead of standard output.",
-)
+@output_option
 @click.pass_context
 def command(
     ctx: click.Context,

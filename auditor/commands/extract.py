@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from auditor.cli import EXIT_BAD_INPUT
+from auditor.commands.options import batch_size_option, output_option
 from auditor.documents import read_documents
 from auditor.errors import DocumentError, UsageError
 from auditor.output import FORMATS, atomic_output, open_writer
@@ -37,19 +38,8 @@ _FILE_TABLE_WIDTH = 10_000
     help="Also list numbers that are not claims (years, dates, times, ordinals, phone numbers...) with their "
     "kind.",
 )
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=2000,
-    show_default=True,
-    help="Documents per batch; memory grows with the batch, not with the corpus.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (replaced in one step when done) instead of standard output.",
-)
+@batch_size_option(2000, "Documents per batch; memory grows with the batch, not with the corpus.")
+@output_option
 @click.pass_context
 def command(
     ctx: click.Context,

@@ -23,6 +23,7 @@ _TIME = re.compile(
     r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.m\.|[ap]m(?![\w])|GMT|UTC|BST|CET)?|\d{1,2}\s*(?:[ap]\.m\.|[ap]m(?![\w]))",
     re.IGNORECASE,
 )
+_DATE_AFTER_START: Final = frozenset(" \t\u00a0sSnNrRtT")
 _DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
 _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(
@@ -165,31 +166,39 @@ def _phone(text: str, num: Reading) -> tuple[str, int] | None:
 
 
 def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int] | None:
-    """Plain whole numbers: dates by month names, ages, citations, years, scores, list items, street numbers."""
+    """Plain whole numbers: dates by month names, ages, citations, years, scores, list items, street numbers.
+
+    Most numbers are none of these, so each pattern is tried only when the character before or after the number
+    allows it (``lead``: the last character before it, spaces skipped; ``nxt``: the first after it)."""
     s, e, plain = num.start, num.end, num.plain
     value = int(plain)
-    date_after = _DATE_AFTER.match(text, e)
-    month_before = _DATE_BEFORE.search(text, max(0, s - 12), s) is not None
+    before = text[max(0, s - 16) : s].rstrip()
+    lead = before[-1:]
+    worded = lead.isalpha() or lead in ".#"  # a word (or "No.", "#") right before the number
+    nxt = text[e : e + 1]
+    date_after = _DATE_AFTER.match(text, e) if nxt in _DATE_AFTER_START else None
+    month_before = worded and _DATE_BEFORE.search(text, max(0, s - 12), s) is not None
     if (date_after is not None or month_before) and (value <= 31 or len(plain) == 4):
         return "date", date_after.end() if date_after is not None else e
     if month_before and len(plain) in (5, 6) and plain[-4:-2] in ("19", "20") and 0 < int(plain[:-4]) <= 31:
         return "date", e  # "Apr 232017": a day glued to its year
-    if s > 0 and text[s - 1] in "'’" and len(plain) == 2 and (s < 2 or not text[s - 2].isalnum()):
+    if lead in ("'", "’") and len(plain) == 2 and (s < 2 or not text[s - 2].isalnum()):
         return "year", e  # "the class of '89"
-    if value <= 120 and _APPOSITION_BEFORE.search(text, max(0, s - 30), s) and text[e : e + 1] == ",":
+    if nxt == "," and value <= 120 and lead == "," and _APPOSITION_BEFORE.search(text, max(0, s - 30), s):
         return "age", e  # "Captain Tom Rees, 31, said"
-    age = _AGE_AFTER.match(text, e)
+    age = _AGE_AFTER.match(text, e) if nxt in ("-", " ", "y", "Y") else None
     if age is not None:
         return "age", age.end()
-    if _AGE_BEFORE.search(text, max(0, s - 8), s):
+    if worded and _AGE_BEFORE.search(text, max(0, s - 8), s):
         return "age", e
-    if _CITATION_BEFORE.search(text, max(0, s - 16), s) or _CITATION_LIST_BEFORE.search(
-        text, max(0, s - 60), s
+    if (worded and _CITATION_BEFORE.search(text, max(0, s - 16), s)) or (
+        (lead in (",", "&") or before.endswith("and"))
+        and _CITATION_LIST_BEFORE.search(text, max(0, s - 60), s)
     ):
         return "citation", e
     if len(plain) == 4 and 1800 <= value <= 2100 and _is_year(rules, text, s, e):
         return "year", e
-    score = _SCORE_AFTER.match(text, e)
+    score = _SCORE_AFTER.match(text, e) if nxt in ("-", "–") else None
     if score is not None and value <= 99:
         series = (  # tennis sets: "6-3 6-1", "7-6 (8-6) 7-5"
             _ANOTHER_SCORE.match(text, score.end()) is not None
@@ -198,13 +207,19 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         named = _SCORE_NOUN_AFTER.match(text, score.end()) is not None  # "a 1-0 win"
         if series or named or _SCORE_BEFORE.search(text, max(0, s - 48), s):
             return "score", score.end()
-    if s > 0 and text[s - 1] == "[" and text[e : e + 1] == "]":
+    if lead == "[" and nxt == "]":
         return "citation", e + 1
-    if value < 100 and _LIST_ITEM.search(text, max(0, s - 4), s) and _LIST_AFTER.match(text, e):
+    at_line_start = s == 0 or "\n" in text[max(0, s - 4) : s]
+    if (
+        value < 100
+        and at_line_start
+        and _LIST_ITEM.search(text, max(0, s - 4), s)
+        and _LIST_AFTER.match(text, e)
+    ):
         return "list_item", e
-    if value < 10000 and _ADDRESS_AFTER.match(text, e):
+    if value < 10000 and nxt == " " and text[e + 1 : e + 2].isupper() and _ADDRESS_AFTER.match(text, e):
         return "address", e
-    if value < 1000 and "," not in plain and _is_name_part(rules, text, s, e):
+    if value < 1000 and "," not in plain and lead.isalpha() and _is_name_part(rules, text, s, e):
         return "identifier", e
     return None
 

@@ -215,7 +215,7 @@ class NumberReader:
                 if not _lone_fraction_ok(text, end):
                     return None
                 return Reading(
-                    a.start(), end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio"
+                    a.start(), end, v, value_precision(v), True, False, "", unit="dimensionless", kind="ratio"
                 )
             if first in ORDINAL_WORDS:
                 return Reading(
@@ -312,7 +312,9 @@ class NumberReader:
                 return None
             start = a.start() if a is not None else start
             v = 0.5 if words == ["half"] else 0.25
-            return Reading(start, end, v, value_precision(v), True, False, "", unit="ratio", kind="ratio")
+            return Reading(
+                start, end, v, value_precision(v), True, False, "", unit="dimensionless", kind="ratio"
+            )
         value = parse_words(words)
         if value is None:
             return None
@@ -324,7 +326,7 @@ class NumberReader:
                 start, end, value, max(precision, 1e-12), not has_digits, scaled or head.scaled, head.plain
             )
         kind = "ratio" if is_fraction and value < 1 else "count"
-        unit = "ratio" if kind == "ratio" else None
+        unit = "dimensionless" if kind == "ratio" else None
         return Reading(start, end, value, value_precision(value), True, scaled, "", unit=unit, kind=kind)
 
 

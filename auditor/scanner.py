@@ -247,7 +247,9 @@ class Scanner:
             return None
         if noun_between and (den.value > 100 or _RATIO_NOUN_END.match(text, den.end) is None):
             return None
-        ratio = Reading(start, den.end, num.value / den.value, 1.0, False, False, "", "ratio", "ratio")
+        ratio = Reading(
+            start, den.end, num.value / den.value, 1.0, False, False, "", "dimensionless", "ratio"
+        )
         ratio.precision = value_precision(ratio.value)
         comparator, qstart = self._qualifier_before(text, start, ratio)
         end = den.end

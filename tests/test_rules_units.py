@@ -31,3 +31,17 @@ def test_news_units_convert() -> None:
     assert convert(3, "percentage_point", "pp") == 3
     assert convert(1.6, "kilometer", "meter") == pytest.approx(1600)
     assert convert(40, "percent", "dimensionless") == pytest.approx(0.4)
+
+
+def test_every_unit_the_extractor_writes_is_a_pint_unit() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from auditor import extract_claims
+
+    cases = yaml.safe_load((Path(__file__).parent / "cases" / "extraction.yaml").read_text(encoding="utf-8"))
+    text = "\n\n".join(c["text"] for c in cases)
+    units = set(extract_claims(text, all_numbers=True)["unit"].dropna())
+    assert units, "the extraction cases name units"
+    assert {u for u in units if not is_unit(u)} == set()

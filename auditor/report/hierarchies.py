@@ -15,6 +15,7 @@ from typing import Final
 
 import pandas as pd
 
+from auditor.checks.subjects import dominant_countries
 from auditor.report.formatting import compact, place_name
 from auditor.wording import is_missing
 
@@ -86,11 +87,16 @@ _ORIGIN = re.compile(r"\.from_([A-Z]{3})$")
 
 
 def origins(references: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
-    """Countries of origin the view can be drawn for: those with ``from_<ISO3>`` series that the claims
-    name."""
+    """Countries of origin the view can be drawn for (those with ``from_<ISO3>`` series that the claims name),
+    the articles' main countries first: an article about Syria that also counts refugees in Turkey is drawn for
+    Syria."""
     available = {m.group(1) for s in references["series_id"].unique() if (m := _ORIGIN.search(str(s)))}
-    named = [str(loc) for loc in claims["location"].dropna().unique()]
-    return [code for code in named if code in available]
+    main: list[str] = []
+    if {"doc_id", "sentence", "start", "location"} <= set(claims.columns) and len(claims):
+        main = [str(code) for code in dominant_countries(claims).value_counts().index]
+    named = [str(loc) for loc in claims["location"].dropna().value_counts().index]
+    ranked = list(dict.fromkeys([*main, *named]))
+    return [code for code in ranked if code in available]
 
 
 def latest_value(

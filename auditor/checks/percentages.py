@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from auditor.checks import messages as say
@@ -67,6 +68,22 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
     pct = claims[
         (claims["kind"] == "percent") & claims["comparator"].isin(["eq", "approx"]) & claims["value"].notna()
     ]
+    # every sentence's percentages, in reading order: a breakdown may start in the sentence before ("Syrians made
+    # up 23% of applications. Kosovars accounted for 19%, ... the remaining 30%.")
+    sums = (
+        pct.assign(half=pct["precision"].fillna(1.0) / 2)
+        .groupby(["doc_id", "sentence"], sort=False)
+        .agg(total=("value", "sum"), allowance=("half", "sum"), first=("start", "min"))
+        .reset_index()
+        .sort_values(["doc_id", "first"])
+    )
+    previous = sums.groupby("doc_id")[["total", "allowance"]].shift(1)
+    before = {
+        (d, s): (t, a)
+        for d, s, t, a in zip(
+            sums["doc_id"], sums["sentence"], previous["total"], previous["allowance"], strict=True
+        )
+    }
     pct = pct[pct.duplicated(["doc_id", "sentence"], keep=False)]
     if len(pct) < params.integer("min_items"):
         return raw_findings([])
@@ -83,6 +100,19 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
         & (off > groups["allowance"] + params.number("tolerance"))
         & (off <= params.number("window"))
     ].reset_index()
+    slack = params.number("tolerance")
+
+    def completed_by_previous(doc: str, sentence: str, total: float, allowance: float) -> bool:
+        prev_total, prev_allowance = before.get((doc, sentence), (np.nan, np.nan))
+        if np.isnan(prev_total):
+            return False
+        return bool(abs(total + prev_total - 100) <= allowance + prev_allowance + slack)
+
+    completed = [
+        completed_by_previous(d, s_, t, a)
+        for d, s_, t, a in zip(hit["doc_id"], hit["sentence"], hit["total"], hit["allowance"], strict=True)
+    ]
+    hit = hit[~np.asarray(completed, dtype=bool)] if len(hit) else hit
     hit["items"] = [
         ", ".join(pct.loc[(pct["doc_id"] == d) & (pct["sentence"] == s), "surface"])
         for d, s in zip(hit["doc_id"], hit["sentence"], strict=True)

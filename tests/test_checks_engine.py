@@ -3,7 +3,6 @@ the per-claim views and the coverage line, and speed on the shared news corpus."
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -262,30 +261,6 @@ def test_coverage_line_counts_found_checked_attention_and_not_checkable() -> Non
     coverage.add(pd.DataFrame({"verdict": ["matches", "likely_error", "outdated", "not_checkable"]}))
     coverage.add(pd.DataFrame({"verdict": ["needs_review"]}))
     assert coverage.line() == "5 numbers found · 4 checked · 3 need attention · 1 not checkable"
-
-
-@pytest.mark.shared
-@pytest.mark.slow
-def test_checking_costs_less_than_half_of_extraction_on_the_news_corpus(shared: Path) -> None:
-    from auditor.documents import read_documents
-    from auditor.extract import extract_batches
-    from auditor.reference import load_reference
-
-    paths = [
-        shared / "data" / "news" / n
-        for n in ("bbc_fulltext.jsonl", "fakes_syria.jsonl", "reuters21578_sample.jsonl")
-    ]
-    documents = list(read_documents(paths, on_error=lambda error: None))
-    references, rules = load_reference(), load_rules()
-    started = time.process_time()
-    batches = list(extract_batches(documents, batch_size=2000))
-    extracting = time.process_time() - started
-    check_claims(batches[0].head(100), references=references, rules=rules)  # first use builds look-up tables
-    started = time.process_time()
-    for batch in batches:
-        check_claims(batch, references=references, rules=rules)
-    checking = time.process_time() - started
-    assert checking <= 0.5 * extracting, f"checking {checking:.2f}s vs extracting {extracting:.2f}s"
 
 
 def test_rules_can_be_narrowed_to_one_rule() -> None:

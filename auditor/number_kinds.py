@@ -25,6 +25,7 @@ _TIME = re.compile(
 )
 _DATE_AFTER_START: Final = frozenset(" \t\u00a0sSnNrRtT")
 _DATE_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?(?![\w])", re.IGNORECASE)
+_MONTH_DAY_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+$", re.IGNORECASE)
 _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(
     r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])|(?:18|19|20)\d\d-(?:0[1-9]|1[0-2])(?![\d-])"
@@ -196,8 +197,11 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         and _CITATION_LIST_BEFORE.search(text, max(0, s - 60), s)
     ):
         return "citation", e
-    if len(plain) == 4 and 1800 <= value <= 2100 and _is_year(rules, text, s, e):
-        return "year", e
+    if len(plain) == 4 and 1800 <= value <= 2100:
+        if lead in (",", *"0123456789") and _MONTH_DAY_BEFORE.search(text, max(0, s - 24), s):
+            return "date", e  # "due April 3, 1990"
+        if _is_year(rules, text, s, e):
+            return "year", e
     score = _SCORE_AFTER.match(text, e) if nxt in ("-", "–") else None
     if score is not None and value <= 99:
         series = (  # tennis sets: "6-3 6-1", "7-6 (8-6) 7-5"

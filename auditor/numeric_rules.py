@@ -265,7 +265,11 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
         currency_before=PhraseIndex.build(currency_before, case_sensitive=True),
         unit_after=re.compile(
-            rf"(?:\s*|-)(?:{_alternation(list(unit_forms), left_boundary=False)})", re.IGNORECASE
+            # a unit may follow a line break only when the line goes on in lower case ("six\nmonths"), not in a
+            # table's next row ("7,148,000\n    Year")
+            rf"(?:[ \t\u00a0]*|[ \t\u00a0]*\n[ \t\u00a0]*(?=(?-i:[a-z]))|-)"
+            rf"(?:{_alternation(list(unit_forms), left_boundary=False)})",
+            re.IGNORECASE,
         ),
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),

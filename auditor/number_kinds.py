@@ -53,7 +53,7 @@ _SCORE_BEFORE = re.compile(
     r"edged|score|scored|scoreline|victory|defeat|win|loss|lead|led|trailed|trailing)\s+(?:[\w'’]+\s+){0,4}$",
     re.IGNORECASE,
 )
-_SCORE_AFTER = re.compile(r"[-–]\d{1,2}(?![\d-])")
+_SCORE_AFTER = re.compile(r"[-–]\d{1,3}(?![\d-])")
 _SCORE_NOUN_AFTER = re.compile(
     r"\s+(?:home\s+|away\s+)?(?:win|victory|defeat|loss|lead|draw|triumph|scoreline)\b", re.I
 )
@@ -203,6 +203,8 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         if _is_year(rules, text, s, e):
             return "year", e
     score = _SCORE_AFTER.match(text, e) if nxt in ("-", "–") else None
+    if score is not None and value <= 200 and value > int(score.group()[1:]):
+        return "score", score.end()  # "93-87": a range goes up, a falling pair is a result
     if score is not None and value <= 99:
         series = (  # tennis sets: "6-3 6-1", "7-6 (8-6) 7-5"
             _ANOTHER_SCORE.match(text, score.end()) is not None
@@ -237,6 +239,8 @@ def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
     word = before.group().strip()
     if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES:
         return False
+    if word.isupper() and 2 <= len(word) <= 5 and rules.currency_before.find(text, s, 8) is None:
+        return True  # an acronym's number: "the FTSE 100 climbed", "a DAX 30 firm"
     return re.match(r"\s+[a-z]", text[e : e + 2]) is None
 
 
@@ -281,6 +285,7 @@ def _is_capitalised_name(rules: NumericRules, text: str, num: Reading) -> bool:
     return (
         _is_name_part(rules, text, s, num.end)
         or re.match(r"\s+[A-Z][a-z]", text[num.end : num.end + 3]) is not None
+        or _NAME_BEFORE.search(text, max(0, s - 24), s) is not None  # "the Formula One team"
     )
 
 

@@ -347,8 +347,10 @@ class Scanner:
         before = _WORD_BEFORE.search(text, max(0, num.start - 20), num.start)
         if before is not None and before.group(1).lower() in _ONE_DETERMINERS:
             return False
-        nxt = re.match(r"\s*([A-Za-z']+)", text[num.end : num.end + 20])
-        return nxt is None or nxt.group(1).lower() not in _ONE_FOLLOWERS
+        nxt = re.match(r"[\s-]*([A-Za-z']+)", text[num.end : num.end + 20])
+        if nxt is None:
+            return before is None  # "One" on its own is a number; "the fastest growing one." is a pronoun
+        return nxt.group(1).lower() not in _ONE_FOLLOWERS
 
     def _currency(self, text: str, num: Reading) -> int:
         """Attach a currency written before the number; return the start of the expression."""

@@ -1,5 +1,5 @@
 """The engine as a whole: one verdict per claim, findings that validate, document dates, user rules, severities,
-the per-claim views and the coverage line, and speed on the shared news corpus."""
+the per-claim views and the coverage line, and articles never checked against figures taken from them."""
 
 from __future__ import annotations
 
@@ -268,3 +268,23 @@ def test_rules_can_be_narrowed_to_one_rule() -> None:
     only = replace(rules, rules=tuple(r for r in rules.rules if r.id == "reference-value"))
     result = check_claims(_mixed_batch(), references=reference_frame(REFERENCES), rules=only)
     assert set(result.findings["rule_id"]) == {"reference-value"}
+
+
+def test_an_article_is_never_checked_against_a_figure_taken_from_it() -> None:
+    claim = {
+        "surface": "250,000",
+        "value": 250000,
+        "precision": 10000,
+        "measure": "deaths",
+        "location": "SYR",
+    }
+    claims = claims_frame(
+        [{**claim, "doc": "wire-2015-0921"}, {**claim, "doc": "other-article"}], date="2015-10-01"
+    )
+    references = reference_frame(REFERENCES[:1])
+    references["definition"] = "deaths since March 2011; found in article wire-2015-0921"
+    result = check_claims(claims, references=references, rules=load_rules())
+    verdict = result.verdicts.set_index("doc_id")["verdict"]
+    assert verdict["other-article"] == "matches"
+    assert verdict["wire-2015-0921"] == "not_checkable"
+    assert set(result.findings["doc_id"]) == {"other-article"}

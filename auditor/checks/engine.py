@@ -13,6 +13,7 @@ Steps, each over a whole batch of articles at once:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from auditor.schemas import (
     ClaimsSchema,
     FindingsSchema,
     ReferenceSchema,
+    VerdictsSchema,
     columns,
     empty,
     validate,
@@ -98,6 +100,10 @@ def _no_findings() -> pd.DataFrame:
     return empty(FindingsSchema)
 
 
+#: Article ids shorter than this are not looked for in reference definitions (too likely to match by chance).
+_MIN_CITED_ID = 6
+
+
 @per_table
 def _slim(references: pd.DataFrame) -> pd.DataFrame:
     """The reference columns checks use, with text as plain objects (faster to join than Arrow strings);
@@ -146,6 +152,20 @@ def _finalise(raw: pd.DataFrame, rule: Rule, claims: pd.DataFrame) -> pd.DataFra
     )
 
 
+def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, pd.Index]:
+    """Per article id: the reference rows whose definition or link names that article as where the figure was
+    found (curated published figures). An article is never checked against a figure taken from itself."""
+    text = references["definition"].fillna("").astype(str) + " " + references["url"].fillna("").astype(str)
+    joined = "\n".join(text)
+    found: dict[str, pd.Index] = {}
+    for doc_id in doc_ids:
+        if len(doc_id) >= _MIN_CITED_ID and doc_id in joined:
+            rows = references.index[text.str.contains(doc_id, regex=False)]
+            if len(rows):
+                found[doc_id] = rows
+    return found
+
+
 def check_claims(
     claims: pd.DataFrame,
     documents: pd.DataFrame | None = None,
@@ -155,6 +175,26 @@ def check_claims(
 ) -> CheckResult:
     """Check a batch of claims (any number of articles) against each other and the references."""
     claims = _validated(claims).reset_index(drop=True)
+    cited = _self_cited(references, claims["doc_id"].unique()) if "definition" in references.columns else {}
+    if cited:
+        # articles that are the source of a reference figure are checked without it, one by one
+        own = claims["doc_id"].isin(list(cited))
+        parts = [
+            check_claims(
+                claims[claims["doc_id"] == doc_id], documents, references=references.drop(rows), rules=rules
+            )
+            for doc_id, rows in cited.items()
+        ]
+        if (~own).any():
+            parts.append(check_claims(claims[~own], documents, references=references, rules=rules))
+        return CheckResult(
+            findings=validate(
+                FindingsSchema, pd.concat([p.findings for p in parts], ignore_index=True), "findings"
+            ),
+            verdicts=validate(
+                VerdictsSchema, pd.concat([p.verdicts for p in parts], ignore_index=True), "verdicts"
+            ),
+        )
     missing = [c for c in columns(ReferenceSchema) if c not in references.columns]
     if missing:
         raise SchemaError("reference", f"missing columns {missing}; expected {columns(ReferenceSchema)}")

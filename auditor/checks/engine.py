@@ -13,6 +13,7 @@ Steps, each over a whole batch of articles at once:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -33,7 +34,6 @@ from auditor.schemas import (
     ClaimsSchema,
     FindingsSchema,
     ReferenceSchema,
-    VerdictsSchema,
     columns,
     empty,
     validate,
@@ -100,8 +100,8 @@ def _no_findings() -> pd.DataFrame:
     return empty(FindingsSchema)
 
 
-#: Article ids shorter than this are not looked for in reference definitions (too likely to match by chance).
-_MIN_CITED_ID = 6
+#: What can be an article id inside a reference row's definition ("found in FA-KES article fakes-1923848320 (...)").
+_CITATION_TOKEN: Final = re.compile(r"[^\s()\[\],;]+")
 
 
 @per_table
@@ -152,14 +152,38 @@ def _finalise(raw: pd.DataFrame, rule: Rule, claims: pd.DataFrame) -> pd.DataFra
     )
 
 
+@per_table
+def _citation_tokens(references: pd.DataFrame) -> tuple[pd.Series, frozenset[str]]:
+    """Each reference row's definition and link as one string, and every token in them (built once per table):
+    an article id is looked up in the token set, not searched for in the text."""
+    if "definition" not in references.columns:
+        return pd.Series("", index=references.index, dtype="object"), frozenset()
+    text = references["definition"].fillna("").astype(str) + " " + references["url"].fillna("").astype(str)
+    tokens = frozenset(_CITATION_TOKEN.findall("\n".join(text.drop_duplicates())))
+    return text, tokens
+
+
+_WITHOUT: list[tuple[pd.DataFrame, tuple[object, ...], pd.DataFrame]] = []
+
+
+def _without(references: pd.DataFrame, rows: tuple[object, ...]) -> pd.DataFrame:
+    """``references`` without ``rows``, the same object for the same request (so tables derived from it are
+    cached like the full table's)."""
+    for table, dropped, result in _WITHOUT:
+        if table is references and dropped == rows:
+            return result
+    result = references.drop(list(rows))
+    _WITHOUT[:] = [(references, rows, result), *_WITHOUT[:1]]
+    return result
+
+
 def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, pd.Index]:
     """Per article id: the reference rows whose definition or link names that article as where the figure was
     found (curated published figures). An article is never checked against a figure taken from itself."""
-    text = references["definition"].fillna("").astype(str) + " " + references["url"].fillna("").astype(str)
-    joined = "\n".join(text)
+    text, tokens = _citation_tokens(references)
     found: dict[str, pd.Index] = {}
     for doc_id in doc_ids:
-        if len(doc_id) >= _MIN_CITED_ID and doc_id in joined:
+        if doc_id in tokens:
             rows = references.index[text.str.contains(doc_id, regex=False)]
             if len(rows):
                 found[doc_id] = rows
@@ -175,25 +199,18 @@ def check_claims(
 ) -> CheckResult:
     """Check a batch of claims (any number of articles) against each other and the references."""
     claims = _validated(claims).reset_index(drop=True)
-    cited = _self_cited(references, claims["doc_id"].unique()) if "definition" in references.columns else {}
+    cited = _self_cited(references, claims["doc_id"].unique())
     if cited:
-        # articles that are the source of a reference figure are checked without it, one by one
+        # the articles a reference figure was curated from are checked together, without those figures
         own = claims["doc_id"].isin(list(cited))
-        parts = [
-            check_claims(
-                claims[claims["doc_id"] == doc_id], documents, references=references.drop(rows), rules=rules
-            )
-            for doc_id, rows in cited.items()
-        ]
+        rows = tuple(sorted({r for found in cited.values() for r in found}))
+        parts = [check_claims(claims[own], documents, references=_without(references, rows), rules=rules)]
         if (~own).any():
             parts.append(check_claims(claims[~own], documents, references=references, rules=rules))
+        # each part is validated; their articles differ, so together they are valid too
         return CheckResult(
-            findings=validate(
-                FindingsSchema, pd.concat([p.findings for p in parts], ignore_index=True), "findings"
-            ),
-            verdicts=validate(
-                VerdictsSchema, pd.concat([p.verdicts for p in parts], ignore_index=True), "verdicts"
-            ),
+            findings=pd.concat([p.findings for p in parts], ignore_index=True),
+            verdicts=pd.concat([p.verdicts for p in parts], ignore_index=True),
         )
     missing = [c for c in columns(ReferenceSchema) if c not in references.columns]
     if missing:

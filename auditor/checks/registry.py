@@ -274,16 +274,21 @@ def registered_checks() -> Mapping[str, CheckSpec]:
 _T = TypeVar("_T")
 
 
+_PER_TABLE_KEEP = 3
+
+
 def per_table(func: Callable[[pd.DataFrame], _T]) -> Callable[[pd.DataFrame], _T]:
-    """Remember ``func``'s result for the last table it was given (by identity): the reference table stays the
-    same object across the batches of a run, so derived tables are built once per run, not once per batch."""
+    """Remember ``func``'s result for the last few tables it was given (by identity): the reference table stays
+    the same object across the batches of a run, so derived tables are built once per run, not once per batch
+    (a second table, the pack without figures curated from articles in the batch, is kept beside it)."""
     last: list[tuple[pd.DataFrame, _T]] = []
 
     def wrapper(table: pd.DataFrame) -> _T:
-        if last and last[0][0] is table:
-            return last[0][1]
+        for known, result in last:
+            if known is table:
+                return result
         result = func(table)
-        last[:] = [(table, result)]
+        last[:] = [(table, result), *last[: _PER_TABLE_KEEP - 1]]
         return result
 
     wrapper.__doc__ = func.__doc__

@@ -112,7 +112,7 @@ def default_extractor() -> Extractor:
 
 
 def extract_batches(
-    documents: Iterable[Document], *, all_numbers: bool = False, batch_size: int = 2000
+    documents: Iterable[Document], *, all_numbers: bool = False, batch_size: int = 5000
 ) -> Iterator[pd.DataFrame]:
     """Stream validated claims tables, one per batch of ``batch_size`` documents (empty batches are skipped)."""
     extractor = default_extractor()

@@ -55,7 +55,7 @@ _FILE_TABLE_WIDTH = 10_000
 @rules_option
 @fail_on_option
 @batch_size_option(
-    2000,
+    5000,
     "Documents extracted and checked together; memory grows with the batch, not with the corpus (each batch has "
     "a fixed cost, so larger batches check faster).",
 )

@@ -38,7 +38,7 @@ _FILE_TABLE_WIDTH = 10_000
     help="Also list numbers that are not claims (years, dates, times, ordinals, phone numbers...) with their "
     "kind.",
 )
-@batch_size_option(2000, "Documents per batch; memory grows with the batch, not with the corpus.")
+@batch_size_option(5000, "Documents per batch; memory grows with the batch, not with the corpus.")
 @output_option
 @click.pass_context
 def command(

@@ -89,23 +89,26 @@ def _suppression_bounds(value: pd.Series, suppressed: pd.Series) -> tuple[pd.Ser
     return low, high, note
 
 
-def load_unhcr_popstats_by_origin(path: Path) -> pd.DataFrame:
-    """popstats summed over countries of asylum: ``unhcr.popstats.<measure>.from_<ISO3>`` at "World"."""
-    source = SOURCES["unhcr_popstats_by_origin"]
-    table = read_rows(
-        path, ("year", "origin", "population_type", "value", "n_asylum_countries", "n_suppressed")
-    )
+def _popstats_sums(
+    path: Path, source_key: str, place_column: str, extra_column: str, *, by_origin: bool
+) -> pd.DataFrame:
+    """One of popstats' summed tables: per origin over all countries of asylum (``by_origin``: series
+    ``unhcr.popstats.<measure>.from_<ISO3>`` at "World"), or per country of asylum over all origins (series
+    ``unhcr.popstats.<measure>`` at that country)."""
+    source = SOURCES[source_key]
+    table = read_rows(path, ("year", place_column, "population_type", "value", extra_column, "n_suppressed"))
     table = _population_types(table, path)
-    origin, skipped = _places(table, "origin")
-    table = table.assign(origin_code=origin).loc[origin.notna()]
+    place, skipped = _places(table, place_column)
+    table = table.assign(place_code=place).loc[place.notna()]
     value = numbers(table, "value", path)
     suppressed = numbers(table, "n_suppressed", path).fillna(0)
     low, high, note = _suppression_bounds(value, suppressed)
+    series = "unhcr.popstats." + table["measure"]
     rows = draft(
         table,
-        series_id="unhcr.popstats." + table["measure"] + ".from_" + table["origin_code"],
+        series_id=series + ".from_" + table["place_code"] if by_origin else series,
         measure=table["measure"],
-        location="World",
+        location="World" if by_origin else table["place_code"],
         date=year_end(years(table, "year", path)),
         value=value,
         low=low,
@@ -113,42 +116,23 @@ def load_unhcr_popstats_by_origin(path: Path) -> pd.DataFrame:
         cumulative=False,
         publisher=source.publisher,
         dataset=source.dataset,
-        definition=table["definition"] + ", all countries of asylum" + note,
+        definition=table["definition"]
+        + (", all countries of asylum" if by_origin else ", all origins")
+        + note,
         url=source.cite_url,
         retrieved=source.retrieved,
     )
     return finish(rows, path, skipped=skipped)
+
+
+def load_unhcr_popstats_by_origin(path: Path) -> pd.DataFrame:
+    """popstats summed over countries of asylum: ``unhcr.popstats.<measure>.from_<ISO3>`` at "World"."""
+    return _popstats_sums(path, "unhcr_popstats_by_origin", "origin", "n_asylum_countries", by_origin=True)
 
 
 def load_unhcr_popstats_by_asylum(path: Path) -> pd.DataFrame:
     """popstats summed over origins: ``unhcr.popstats.<measure>`` hosted in each country of asylum."""
-    source = SOURCES["unhcr_popstats_by_asylum"]
-    table = read_rows(
-        path, ("year", "country_of_asylum", "population_type", "value", "n_origins", "n_suppressed")
-    )
-    table = _population_types(table, path)
-    asylum, skipped = _places(table, "country_of_asylum")
-    table = table.assign(asylum_code=asylum).loc[asylum.notna()]
-    value = numbers(table, "value", path)
-    suppressed = numbers(table, "n_suppressed", path).fillna(0)
-    low, high, note = _suppression_bounds(value, suppressed)
-    rows = draft(
-        table,
-        series_id="unhcr.popstats." + table["measure"],
-        measure=table["measure"],
-        location=table["asylum_code"],
-        date=year_end(years(table, "year", path)),
-        value=value,
-        low=low,
-        high=high,
-        cumulative=False,
-        publisher=source.publisher,
-        dataset=source.dataset,
-        definition=table["definition"] + ", all origins" + note,
-        url=source.cite_url,
-        retrieved=source.retrieved,
-    )
-    return finish(rows, path, skipped=skipped)
+    return _popstats_sums(path, "unhcr_popstats_by_asylum", "country_of_asylum", "n_origins", by_origin=False)
 
 
 def load_unhcr_popstats_syria_detail(path: Path) -> pd.DataFrame:

@@ -15,13 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
-from auditor.errors import ReferenceDataError
 from auditor.reference.integrity import draft, finish
 from auditor.reference.names import place_code
-from auditor.reference.parsing import LINE, numbers, read_rows, year_end, years
+from auditor.reference.parsing import numbers, read_rows, refuse, year_end, years
 from auditor.reference.sources import SOURCES
 
 _COLUMNS: Final = ("TIME", "GEO", "CITIZEN", "ASYL_APP", "UNIT", "Value", "Flag and Footnotes")
@@ -38,17 +36,14 @@ _FLAGS: Final = {"p": "provisional", "d": "definition differs, see Eurostat meta
 def _common(table: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, set[str]]:
     """Check units and application kinds, map GEO to a place, build the definition."""
     for column, allowed in (("UNIT", ("Person",)), ("ASYL_APP", tuple(_KINDS))):
-        bad = ~table[column].str.strip().isin(allowed)
-        if bad.any():
-            i = int(np.argmax(bad.to_numpy()))
-            raise ReferenceDataError(
-                path,
-                f"unexpected {column}",
-                row=int(table[LINE].iloc[i]),
-                column=column,
-                value=table[column].iloc[i],
-                allowed=allowed,
-            )
+        refuse(
+            table,
+            ~table[column].str.strip().isin(allowed),
+            column,
+            path,
+            reason=f"unexpected {column}",
+            allowed=allowed,
+        )
     geo = table["GEO"].map(lambda n: place_code(n, regions=True))
     skipped = set(table.loc[geo.isna(), "GEO"].str.strip())
     table = table.assign(geo=geo).loc[geo.notna()].copy()
@@ -105,16 +100,14 @@ def load_eurostat_asylum_totals(path: Path) -> pd.DataFrame:
     table, skipped = _common(read_rows(path, _COLUMNS), path)
     citizen = table["CITIZEN"].str.strip()
     allowed = ("Total", "Extra-EU-28")
-    bad = ~citizen.isin(allowed)
-    if bad.any():
-        i = int(np.argmax(bad.to_numpy()))
-        raise ReferenceDataError(
-            path,
-            "unexpected CITIZEN in a totals table",
-            row=int(table[LINE].iloc[i]),
-            column="CITIZEN",
-            value=citizen.iloc[i],
-            allowed=allowed,
-        )
+    refuse(
+        table,
+        ~citizen.isin(allowed),
+        "CITIZEN",
+        path,
+        reason="unexpected CITIZEN in a totals table",
+        allowed=allowed,
+        shown=citizen,
+    )
     table = table.loc[citizen == "Total"]
     return finish(_rows(table, path, "eurostat_totals", table["series"]), path, skipped=skipped)

@@ -20,7 +20,7 @@ import pandas as pd
 from auditor.errors import ReferenceDataError
 from auditor.reference.integrity import draft, finish
 from auditor.reference.names import place_code
-from auditor.reference.parsing import LINE, dates, numbers, read_rows, year_end, years
+from auditor.reference.parsing import LINE, dates, numbers, read_rows, refuse, year_end, years
 from auditor.reference.sources import SOURCES
 
 #: popstats population types the checks use: measure and definition. The other types (returnees, returned
@@ -52,17 +52,15 @@ _RAW_NAME: Final = re.compile(r"syria-refugees-(?P<country>[a-z]+)-(?P<stamp>\d{
 def _population_types(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Keep the rows of the population types in :data:`POPULATION_TYPES`; an unknown type is an error."""
     kinds = table["population_type"].str.strip()
-    unknown = ~kinds.isin(_KNOWN_TYPES)
-    if unknown.any():
-        i = int(np.argmax(unknown.to_numpy()))
-        raise ReferenceDataError(
-            path,
-            "unknown population type",
-            row=int(table[LINE].iloc[i]),
-            column="population_type",
-            value=kinds.iloc[i],
-            allowed=_KNOWN_TYPES,
-        )
+    refuse(
+        table,
+        ~kinds.isin(_KNOWN_TYPES),
+        "population_type",
+        path,
+        reason="unknown population type",
+        allowed=_KNOWN_TYPES,
+        shown=kinds,
+    )
     kept = table.loc[kinds.isin(list(POPULATION_TYPES))].copy()
     kept["measure"] = kept["population_type"].str.strip().map(lambda t: POPULATION_TYPES[t][0])
     kept["definition"] = kept["population_type"].str.strip().map(lambda t: POPULATION_TYPES[t][1])

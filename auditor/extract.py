@@ -34,12 +34,6 @@ class Extractor:
         self.scanner = scanner or Scanner(default_numeric_rules())
         self.context = context or ContextReader()
 
-    def rows(self, doc: Document, *, all_numbers: bool = False) -> dict[str, list[Any]]:
-        """Column lists for the claims of one document."""
-        cols: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
-        self._append(cols, doc, all_numbers)
-        return cols
-
     def frame(self, docs: Iterable[Document], *, all_numbers: bool = False) -> pd.DataFrame:
         """One validated claims table for ``docs``."""
         cols: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
@@ -94,7 +88,6 @@ def _add_row(
 
 
 _FLOAT_COLUMNS = ("value", "low", "high", "precision")
-_STR_COLUMNS = ("unit", "measure", "counted", "location", "attribution")
 
 
 def _to_frame(cols: dict[str, list[Any]]) -> pd.DataFrame:

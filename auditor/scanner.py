@@ -11,7 +11,7 @@ into a range ("2 to 3 million", "between 20 and 30"), and whether it is a number
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from auditor.number_kinds import (
@@ -288,10 +288,9 @@ class Scanner:
         money_words = (
             num.kind == "money" and _MAJOR_CURRENCY_WORDS.search(text, num.start, num.end) is not None
         )
-        if part.unit == sub_unit or (
-            (part.unit is None and money_words and part.end == len(text.rstrip(".")))
-            or (part.unit is None and money_words and not text[part.end : part.end + 2].strip(" .,;"))
-        ):
+        # "15 dollars 50": a bare number right after a currency word, ending the phrase, is its cents
+        bare_cents = part.unit is None and money_words and not text[part.end : part.end + 2].strip(" .,;")
+        if part.unit == sub_unit or bare_cents:
             num.value += part.value / factor
             num.precision = min(num.precision, 1.0 / factor)
             num.end = part.end
@@ -473,8 +472,3 @@ class Scanner:
         return self._mention(
             first.start, after_end, None, low, high, "range", False, first.precision, first.kind, first.unit
         )
-
-
-def with_offset(mention: Mention, offset: int) -> Mention:
-    """The same mention shifted by ``offset`` characters."""
-    return replace(mention, start=mention.start + offset, end=mention.end + offset)

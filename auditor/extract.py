@@ -54,12 +54,12 @@ class Extractor:
         starts = sentence_starts(text)
         seen: set[str] = set()
         for m in mentions:
-            s_start, s_end = sentence_span(text, starts, m.start)
-            ctx = self.context.annotate(text, (s_start, s_end), (m.start, m.end), m.kind, doc.date)
             claim_id = f"{m.start}-{m.end}"
             if claim_id in seen:
                 continue
             seen.add(claim_id)
+            s_start, s_end = sentence_span(text, starts, m.start)
+            ctx = self.context.annotate(text, (s_start, s_end), (m.start, m.end), m.kind, doc.date)
             _add_row(cols, doc.doc_id, claim_id, text, m, text[s_start:s_end], ctx)
 
 

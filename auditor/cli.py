@@ -26,13 +26,24 @@ from typing import Any, Final, TextIO
 
 import click
 
-from auditor.errors import AuditorError
+from auditor.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    AuditorError,
+)
 
-EXIT_OK: Final = 0
-EXIT_FINDINGS: Final = 1
-EXIT_BAD_INPUT: Final = 2
-EXIT_INTERNAL: Final = 3
-EXIT_INTERRUPTED: Final = 130
+__all__ = [
+    "COMMANDS",
+    "EXIT_BAD_INPUT",
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "main",
+]
 
 #: Subcommands in listing order, with the one-line help shown by ``auditor --help`` (without importing them).
 COMMANDS: Final = {

@@ -12,6 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Final
+
+#: Exit statuses of every command (the command line maps errors to them; jobs return them).
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_BAD_INPUT: Final = 2
+EXIT_INTERNAL: Final = 3
+EXIT_INTERRUPTED: Final = 130
 
 
 def _where(path: str | Path | None, line: int | None = None) -> str:
@@ -30,7 +38,7 @@ def _allowed(allowed: Iterable[str] | None) -> str:
 class AuditorError(Exception):
     """Base class of every error the auditor raises on purpose."""
 
-    exit_code: int = 2
+    exit_code: int = EXIT_BAD_INPUT
 
 
 class DefinitionError(AuditorError, ValueError):

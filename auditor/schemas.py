@@ -56,6 +56,8 @@ NOT_CHECKABLE_REASONS: Final = (
     "ambiguous",
 )
 SEVERITIES: Final = ("info", "warning", "error")
+#: What ``--fail-on`` accepts: the lowest severity that makes a run exit 1, or never.
+FAIL_ON: Final = ("warning", "error", "never")
 
 
 # --- models -----------------------------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from auditor.claims.places import REGIONS
 from auditor.errors import AuditorError
-from auditor.places import REGIONS
 from auditor.reference import LOADERS
 from auditor.reference.integrity import COLUMNS
 from auditor.reference.names import skipped_places

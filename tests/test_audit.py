@@ -19,11 +19,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from auditor import audit as audit_module
 from auditor.checks import engine
 from auditor.cli import main
+from auditor.history import audit as audit_module
+from auditor.history.store import DATA_TABLES, AuditStore, RunStart
 from auditor.schemas import SEVERITIES
-from auditor.store import DATA_TABLES, AuditStore, RunStart
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

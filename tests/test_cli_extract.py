@@ -1,6 +1,6 @@
 """The command line: ``auditor extract`` over the fixture articles, the exit statuses and the lazy start-up.
 
-The claims come from a stand-in extractor (every digit group is a claim) installed as ``auditor.extract``, so
+The claims come from a stand-in extractor (every digit group is a claim) installed as ``auditor.claims.extract``, so
 these tests pin the command's plumbing (reading, errors, formats, batches, output file) and not the extractor.
 Cases are in tests/fixtures/documents/cli_extract_cases.yaml.
 """
@@ -24,8 +24,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from auditor.cli import COMMANDS, main
-from auditor.documents import Document
 from auditor.errors import ReferenceDataError
+from auditor.io.documents import Document
 from auditor.schemas import ClaimsSchema, columns, validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,11 +85,11 @@ class StandInExtractor:
 
 @pytest.fixture
 def extractor(monkeypatch: pytest.MonkeyPatch) -> StandInExtractor:
-    """The stand-in, installed as ``auditor.extract`` (whatever state the real module is in)."""
+    """The stand-in, installed as ``auditor.claims.extract`` (whatever state the real module is in)."""
     stand_in = StandInExtractor()
-    module = types.ModuleType("auditor.extract")
+    module = types.ModuleType("auditor.claims.extract")
     module.extract_batches = stand_in.extract_batches  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "auditor.extract", module)
+    monkeypatch.setitem(sys.modules, "auditor.claims.extract", module)
     return stand_in
 
 
@@ -165,9 +165,9 @@ def test_output_file_is_written_whole(extractor: StandInExtractor, tmp_path: Pat
 
 def _failing(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
     stand_in = StandInExtractor(fail_with=error)
-    module = types.ModuleType("auditor.extract")
+    module = types.ModuleType("auditor.claims.extract")
     module.extract_batches = stand_in.extract_batches  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "auditor.extract", module)
+    monkeypatch.setitem(sys.modules, "auditor.claims.extract", module)
 
 
 @pytest.mark.usefixtures("in_fixtures")

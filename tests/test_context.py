@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from auditor.context import ClaimContext, ContextReader
+from auditor.claims.context import ClaimContext, ContextReader
 
 CASES_FILE = Path(__file__).parent / "cases" / "context.yaml"
 _DATA = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))

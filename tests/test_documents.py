@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from auditor.documents import DecodingWarning, Document, documents_frame, read_documents
 from auditor.errors import DocumentError, SchemaError
+from auditor.io.documents import DecodingWarning, Document, documents_frame, read_documents
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 CASES = yaml.safe_load((FIXTURES / "reading_cases.yaml").read_text(encoding="utf-8"))

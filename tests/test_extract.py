@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from auditor import Document, extract_claims
-from auditor.extract import extract_batches
+from auditor.claims.extract import extract_batches
 from auditor.schemas import ClaimsSchema, columns
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "extraction.yaml").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from auditor.errors import UsageError
-from auditor.output import FORMATS, atomic_output, open_writer, reading, write_table
+from auditor.io.output import FORMATS, atomic_output, open_writer, reading, write_table
 from auditor.schemas import ClaimsSchema, columns, validate
 
 CASES = yaml.safe_load(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from auditor import places
+from auditor.claims import places
 from auditor.errors import DefinitionError
 
 CASES: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "cases" / "places.yaml").read_text("utf-8"))
@@ -68,7 +68,7 @@ def test_unknown_region_names_value_and_allowed() -> None:
 def test_import_is_cheap() -> None:
     """Importing the module loads neither pycountry nor the places file, nor pandas."""
     code = (
-        "import sys, auditor.places; "
+        "import sys, auditor.claims.places; "
         "print(any(m in sys.modules for m in ('pycountry', 'yaml', 'pandas', 'country_converter')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -78,7 +78,7 @@ def test_import_is_cheap() -> None:
 def test_country_library_is_read_without_its_pandas_converter() -> None:
     """country_converter's package imports pandas; reading its table must not."""
     code = (
-        "import sys; from auditor.places import region_members; region_members('Europe'); "
+        "import sys; from auditor.claims.places import region_members; region_members('Europe'); "
         "print('pandas' in sys.modules, 'country_converter' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -129,7 +129,7 @@ def test_articles_are_checked_by_the_engine_first(
         return CheckResult(findings=run["findings"][run["findings"]["doc_id"] == doc["doc_id"]],
                            verdicts=run["verdicts"][keys])  # fmt: skip
 
-    monkeypatch.setattr("auditor.extract.extract_claims", extract)
+    monkeypatch.setattr("auditor.claims.extract.extract_claims", extract)
     monkeypatch.setattr("auditor.checks.check_claims", check)
     monkeypatch.setattr("auditor.checks.load_rules", lambda directory=None: "rules")
     out = tmp_path / "verdicts.svg"

@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from auditor import places
-from auditor.context import ContextReader
-from auditor.errors import RuleError
-from auditor.lexicon import (
+from auditor.claims import places
+from auditor.claims.context import ContextReader
+from auditor.claims.lexicon import (
     MeasureLexicon,
     default_measures,
     default_places,
@@ -26,6 +25,7 @@ from auditor.lexicon import (
     load_measures,
     load_places,
 )
+from auditor.errors import RuleError
 
 #: The canonical measure names the team agreed on (the project brief); the lexicon must define each.
 AGREED_MEASURES = frozenset(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.numeric_rules import default_numeric_rules
-from auditor.units import convert, is_unit, registry
+from auditor.claims.numeric_rules import default_numeric_rules
+from auditor.claims.units import convert, is_unit, registry
 
 
 def _units() -> list[str]:

@@ -20,8 +20,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from auditor.documents import Document
 from auditor.errors import StoreError
+from auditor.history.store import (
+    DATA_TABLES,
+    SCHEMA_VERSION,
+    AuditStore,
+    RunCounts,
+    RunStart,
+    document_key,
+)
+from auditor.io.documents import Document
 from auditor.schemas import (
     ClaimsSchema,
     DocumentsSchema,
@@ -29,14 +37,6 @@ from auditor.schemas import (
     VerdictsSchema,
     columns,
     validate,
-)
-from auditor.store import (
-    DATA_TABLES,
-    SCHEMA_VERSION,
-    AuditStore,
-    RunCounts,
-    RunStart,
-    document_key,
 )
 
 CASES = Path(__file__).parent / "cases"
@@ -344,9 +344,9 @@ def test_a_waiting_writer_gets_the_database_when_the_first_one_closes(db: Path) 
 
 _HOLD_LOCK = """
 import sys, time
-from auditor.store import AuditStore
+from auditor.history.store import AuditStore
 store = AuditStore(sys.argv[1]).open()
-store.start_run(__import__("auditor.store", fromlist=["RunStart"]).RunStart(sources=["held"]))
+store.start_run(__import__("auditor.history.store", fromlist=["RunStart"]).RunStart(sources=["held"]))
 print("ready", flush=True)
 time.sleep(60)
 """

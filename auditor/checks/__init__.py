@@ -9,8 +9,9 @@ Rules are data (``rules/checks/*.yaml``, ``rules/hierarchy.yaml``, ``rules/refer
 from __future__ import annotations
 
 from auditor.checks.engine import CheckResult, check_claims, load_rules
-from auditor.checks.registry import CheckInput, Param, Params, register_check, registered_checks
+from auditor.checks.registry import CheckInput, register_check, registered_checks
 from auditor.checks.rules import RuleSet
+from auditor.checks.specs import Param, Params
 
 __all__ = [
     "CheckInput",

@@ -26,19 +26,12 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from auditor import places
 from auditor.checks import messages as say
 from auditor.checks.alignment import reference_index
 from auditor.checks.intervals import INTERVAL_COLUMNS, claim_intervals, gap_ratio, overlaps
-from auditor.checks.registry import (
-    CheckInput,
-    Param,
-    Params,
-    per_table,
-    raw_findings,
-    records,
-    register_check,
-)
+from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
+from auditor.checks.specs import Param, Params
+from auditor.claims import places
 
 KEYS: Final = ["doc_id", "claim_id"]
 #: Verdicts a comparison can give, most favourable first.

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.checks.registry import per_table, records
-from auditor.checks.rules import ReferenceSpec
+from auditor.checks.specs import ReferenceSpec
 
 KEYS: Final = ["doc_id", "claim_id"]
 #: A year's total dated 31 December still verifies a claim dated in the last weeks of that year.

@@ -26,10 +26,11 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from auditor import places
 from auditor.checks import messages as say
 from auditor.checks.intervals import claim_intervals, overlaps
-from auditor.checks.registry import CheckInput, Param, Params, raw_findings, records, register_check
+from auditor.checks.registry import CheckInput, raw_findings, records, register_check
+from auditor.checks.specs import Param, Params
+from auditor.claims import places
 from auditor.schemas import CLAIM_KINDS
 
 KEYS: Final = ["doc_id", "claim_id"]

@@ -15,7 +15,8 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.consistency import GENERIC_COUNTED, point, same_quantity_pairs
-from auditor.checks.registry import CheckInput, Param, Params, raw_findings, records, register_check
+from auditor.checks.registry import CheckInput, raw_findings, records, register_check
+from auditor.checks.specs import Param, Params
 
 KEYS: Final = ["doc_id", "claim_id"]
 

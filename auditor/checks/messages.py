@@ -15,7 +15,7 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.wording import grouped, is_missing, place_name, spoken
+from auditor.checks.wording import grouped, is_missing, place_name, spoken
 
 #: How a named region reads after "in".
 _REGION_PHRASES: Final = {
@@ -171,7 +171,7 @@ def claim_facts(claim: Mapping[str, object]) -> dict[str, str]:
 
 def _unsaid_origin(origin: object, noun: str) -> str:
     """ "from Syria" unless the noun already says so ("Syrian refugees")."""
-    from auditor import places
+    from auditor.claims import places
 
     code = _text(origin)
     if code is None or any(m.code == code for m in places.mentions(noun)):

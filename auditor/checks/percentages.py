@@ -30,7 +30,8 @@ from auditor.checks.consistency import (
     sentence_groups,
     with_intervals,
 )
-from auditor.checks.registry import CheckInput, Param, Params, raw_findings, records, register_check
+from auditor.checks.registry import CheckInput, raw_findings, records, register_check
+from auditor.checks.specs import Param, Params
 
 _OF: Final = re.compile(r"^\s*of\s+(?:[\w'’-]+\s+){0,3}$")
 _CHANGE: Final = re.compile(

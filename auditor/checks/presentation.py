@@ -23,8 +23,8 @@ from auditor.checks.engine import CheckResult
 from auditor.checks.messages import amount, what
 from auditor.checks.registry import records
 from auditor.checks.verdicts import lead_findings
+from auditor.checks.wording import is_missing, place_name, spoken
 from auditor.schemas import ClaimsSchema, FindingsSchema, columns
-from auditor.wording import is_missing, place_name, spoken
 
 KEYS: Final = ["doc_id", "claim_id"]
 ATTENTION: Final = ("needs_review", "likely_error", "outdated")

@@ -18,12 +18,21 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
-import pandas as pd
 import yaml
 
-from auditor.checks.registry import CheckSpec, Params, ParamValue, ParamValueError, registered_checks
+from auditor.checks.registry import CheckSpec, registered_checks
+from auditor.checks.specs import (
+    Hierarchy,
+    MeasureRelation,
+    Params,
+    ParamValue,
+    ParamValueError,
+    ReferenceSpec,
+    Scope,
+    SeriesPart,
+)
 from auditor.errors import RuleError
 from auditor.resources import rules_dir
 from auditor.schemas import CLAIM_KINDS, SEVERITIES
@@ -151,19 +160,19 @@ def _number(at: _At, value: object, field: str, minimum: float = 0.0) -> float:
 
 
 def _measure_names() -> tuple[str, ...]:
-    from auditor.lexicon import default_measures
+    from auditor.claims.lexicon import default_measures
 
     return tuple(default_measures().measures)
 
 
 def _known_place(place: str) -> bool:
-    from auditor import places
+    from auditor.claims import places
 
     return place in places.REGIONS or (len(place) == 3 and places.country_code(place) == place)
 
 
 def _places(at: _At, value: object, field: str) -> frozenset[str]:
-    from auditor.places import REGIONS
+    from auditor.claims.places import REGIONS
 
     result = _strings(at, value, field)
     for place in result:
@@ -173,27 +182,6 @@ def _places(at: _At, value: object, field: str) -> frozenset[str]:
 
 
 # --- rules ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which claims a rule looks at; ``None`` means any."""
-
-    measures: frozenset[str] | None = None
-    kinds: frozenset[str] | None = None
-    locations: frozenset[str] | None = None
-
-    def mask(self, claims: pd.DataFrame) -> pd.Series:
-        """Rows of ``claims`` inside this scope."""
-        keep = pd.Series(True, index=claims.index)
-        for column, allowed in (
-            ("measure", self.measures),
-            ("kind", self.kinds),
-            ("location", self.locations),
-        ):
-            if allowed is not None:
-                keep &= claims[column].isin(list(allowed))
-        return keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,29 +307,6 @@ def load_rule_file(path: Path) -> tuple[Rule, ...]:
 # --- hierarchy --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureRelation:
-    """A whole and its disjoint parts: ``displaced = internally_displaced + refugees``."""
-
-    whole: str
-    parts: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hierarchy:
-    """Part-whole relations of measures, and which measures add up over places or count people by origin."""
-
-    measures: tuple[MeasureRelation, ...]
-    additive_over_places: frozenset[str]
-    origin_measures: frozenset[str]
-    regions: frozenset[str]
-
-    def part_pairs(self) -> pd.DataFrame:
-        """One row per (part, whole) measure pair."""
-        rows = [(p, r.whole) for r in self.measures for p in r.parts]
-        return pd.DataFrame(rows, columns=["part_measure", "whole_measure"], dtype="object")
-
-
 def load_hierarchy(path: Path) -> Hierarchy:
     """Read ``hierarchy.yaml``."""
     data = _read_yaml(path)
@@ -357,7 +322,7 @@ def load_hierarchy(path: Path) -> Hierarchy:
             raise where.error("a measure cannot be a part of itself", f"measures.{whole}", whole)
         relations.append(MeasureRelation(whole, tuple(sorted(part_set))))
     places_raw = _mapping(at.within(top, "places"), top.get("places") or {}, "places", ("regions",))
-    from auditor.places import REGIONS
+    from auditor.claims.places import REGIONS
 
     return Hierarchy(
         measures=tuple(relations),
@@ -377,37 +342,6 @@ def load_hierarchy(path: Path) -> Hierarchy:
 
 
 # --- references -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesPart:
-    """One addend of a reference: a series id template and a location template (``{place}``, ``{origin}``)."""
-
-    series: str
-    location: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceSpec:
-    """Which series verify which measure and place, with the tolerance and the largest as-of gap allowed."""
-
-    id: str
-    measures: frozenset[str]
-    kinds: frozenset[str]
-    parts: tuple[SeriesPart, ...]
-    places: frozenset[str] | None
-    default_place: str | None
-    tolerance: float
-    max_days: int
-    annual: bool
-    align: Literal["latest", "same_year"]
-    min_share: float
-    label: str | None
-
-    @property
-    def needs_origin(self) -> bool:
-        """Whether a series id or location uses ``{origin}``."""
-        return any("{origin}" in p.series or "{origin}" in p.location for p in self.parts)
 
 
 def _template(at: _At, value: object, field: str, variables: tuple[str, ...] = TEMPLATE_VARIABLES) -> str:

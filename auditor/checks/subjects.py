@@ -30,7 +30,7 @@ from typing import Final
 
 import pandas as pd
 
-from auditor import places
+from auditor.claims import places
 
 _ORIGIN_CUE: Final = re.compile(
     r"\b(?:from|fled|fleeing|flee|flees|leaving|left|out\s+of)\s+(?:the\s+)?$", re.I

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from auditor.audit import AuditOptions, run_audit
 from auditor.commands.options import (
     batch_size_option,
     date_option,
@@ -16,8 +15,9 @@ from auditor.commands.options import (
     reference_option,
     rules_option,
 )
-from auditor.documents import Document
 from auditor.errors import DocumentError
+from auditor.history.audit import AuditOptions, run_audit
+from auditor.io.documents import Document
 
 
 @click.command(

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import click
 
-from auditor.cli import EXIT_BAD_INPUT, EXIT_FINDINGS
 from auditor.commands.options import (
     batch_size_option,
     date_option,
@@ -27,9 +26,9 @@ from auditor.commands.options import (
     reference_option,
     rules_option,
 )
-from auditor.documents import read_documents
-from auditor.errors import DocumentError, UsageError
-from auditor.output import FORMATS, atomic_output, open_writer
+from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, DocumentError, UsageError
+from auditor.io.documents import read_documents
+from auditor.io.output import FORMATS, atomic_output, open_writer
 
 _FILE_TABLE_WIDTH = 10_000
 
@@ -78,7 +77,7 @@ def command(
     # heavy modules load only when the command runs
     from auditor.checks import check_claims, load_rules
     from auditor.checks import presentation as present
-    from auditor.extract import extract_batches
+    from auditor.claims.extract import extract_batches
     from auditor.reference import load_reference
     from auditor.schemas import SEVERITIES, ClaimsSchema, columns
 

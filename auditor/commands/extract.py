@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from auditor.cli import EXIT_BAD_INPUT
 from auditor.commands.options import batch_size_option, output_option
-from auditor.documents import read_documents
-from auditor.errors import DocumentError, UsageError
-from auditor.output import FORMATS, atomic_output, open_writer
+from auditor.errors import EXIT_BAD_INPUT, DocumentError, UsageError
+from auditor.io.documents import read_documents
+from auditor.io.output import FORMATS, atomic_output, open_writer
 from auditor.schemas import ClaimsSchema, columns
 
 _FILE_TABLE_WIDTH = 10_000
@@ -54,7 +53,7 @@ def command(
 
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
-    from auditor.extract import extract_batches
+    from auditor.claims.extract import extract_batches
 
     failures = 0
 

@@ -10,10 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+from auditor.schemas import FAIL_ON
 
-#: Severities at or above which a command exits with status 1 (``never``: it does not).
-FAIL_ON = ("warning", "error", "never")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _to_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:

@@ -106,8 +106,8 @@ def check_articles(
     from dataclasses import replace
 
     from auditor.checks import check_claims, load_rules
-    from auditor.documents import documents_frame, read_documents
-    from auditor.extract import extract_claims
+    from auditor.claims.extract import extract_claims
+    from auditor.io.documents import documents_frame, read_documents
 
     def fail(error: DocumentError) -> None:
         raise error

@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from auditor.places import REGIONS, country_code
+from auditor.claims.places import REGIONS, country_code
 from auditor.reference.integrity import draft, finish
 from auditor.reference.names import place_code
 from auditor.reference.parsing import LINE, dates, numbers, read_rows, refuse, year_end, years

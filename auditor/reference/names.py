@@ -2,7 +2,7 @@
 
 Statistical publishers abbreviate and annotate country names ("Syrian Arab Rep.", "Egypt, Arab Rep.",
 "Germany (until 1990 former territory of the FRG)", "Cambodia (Kampuchea)"). :func:`place_code` rewrites
-those conventions and hands the result to :func:`auditor.places.country_code`; names of groupings that are not
+those conventions and hands the result to :func:`auditor.claims.places.country_code`; names of groupings that are not
 one place ("Arab World", "Various/Unknown", "India, Pakistan") give ``None`` and the loader leaves the row
 out, recording the name (see :func:`skipped_places`).
 """
@@ -15,7 +15,7 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.places import REGIONS, country_code
+from auditor.claims.places import REGIONS, country_code
 
 #: Spellings that no rewriting rule turns into a name the country library knows.
 ALIASES: Final[dict[str, str]] = {

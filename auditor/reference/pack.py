@@ -23,9 +23,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from auditor.claims.lexicon import iso3_codes
+from auditor.claims.places import REGIONS, region_members
 from auditor.errors import ReferenceDataError
-from auditor.lexicon import iso3_codes
-from auditor.places import REGIONS, region_members
 from auditor.reference.integrity import COLUMNS, finish
 from auditor.reference.parsing import FILE, LINE, dates, numbers, read_rows, refuse
 from auditor.resources import reference_dir
@@ -295,7 +295,7 @@ def region_sums(table: pd.DataFrame, regions: Iterable[str]) -> pd.DataFrame:
             base
             + "; sum over the "
             + grouped["members"].astype(str)
-            + f" of {len(members)} member countries of {region} with a figure (auditor.places.region_members)"
+            + f" of {len(members)} member countries of {region} with a figure (auditor.claims.places.region_members)"
         )
         grouped["location"] = region
         parts.append(grouped.loc[:, list(COLUMNS)])

@@ -34,10 +34,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
 
+from auditor.checks.wording import is_missing
 from auditor.errors import DataError
 from auditor.report.formatting import compact, place_name
 from auditor.report.verdicts import ORDER, STYLES, style
-from auditor.wording import is_missing
 
 #: Neutral colours for the bars of a part-whole chart (kept apart from the verdict colours).
 _NODE_COLOURS: Final = ("#1B3A5C", "#3B6FB6", "#F0E442", "#9CC3E6", "#A6A6A6", "#C5B0D5", "#5B7F95")

@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from auditor.checks.wording import is_missing
 from auditor.report import charts
 from auditor.report.formatting import iso_date, place_name
 from auditor.report.hierarchies import origins, part_whole_tables
 from auditor.report.verdicts import ATTENTION, STYLES, Coverage
-from auditor.wording import is_missing
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 

@@ -14,9 +14,9 @@ from typing import Final
 
 import pandas as pd
 
-from auditor.wording import grouped, is_missing, spoken
-from auditor.wording import place_name as wording_place_name
-from auditor.wording import trim as _trim
+from auditor.checks.wording import grouped, is_missing, spoken
+from auditor.checks.wording import place_name as wording_place_name
+from auditor.checks.wording import trim as _trim
 
 #: Abbreviated scales for axes and compact labels, largest first.
 _SHORT_SCALES: Final = ((1e12, "tn"), (1e9, "bn"), (1e6, "M"), (1e3, "k"))

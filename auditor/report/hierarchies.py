@@ -16,8 +16,8 @@ from typing import Final
 import pandas as pd
 
 from auditor.checks.subjects import dominant_countries
+from auditor.checks.wording import is_missing
 from auditor.report.formatting import compact, place_name
-from auditor.wording import is_missing
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from auditor.checks.wording import is_missing
 from auditor.errors import DataError
 from auditor.report import charts
 from auditor.report.atomic import figure_bytes, staged_dir, write_bytes, write_text
@@ -32,7 +33,6 @@ from auditor.report.views import (
     prepare,
     records,
 )
-from auditor.wording import is_missing
 
 _HERE = Path(__file__).resolve().parent
 #: Columns ``render_index`` needs in its runs table (``n_documents`` and ``report_dir`` are optional).

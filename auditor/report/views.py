@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from auditor.checks.wording import grouped, is_missing
 from auditor.errors import SchemaError
 from auditor.report.formatting import (
     format_amount,
@@ -35,7 +36,6 @@ from auditor.schemas import (
     VerdictsSchema,
     validate,
 )
-from auditor.wording import grouped, is_missing
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

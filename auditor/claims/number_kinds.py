@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from auditor.number_reader import Reading
-from auditor.numeric_rules import NumericRules
+from auditor.claims.number_reader import Reading
+from auditor.claims.numeric_rules import NumericRules
 
 MONTHS: Final = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"

@@ -1,9 +1,9 @@
 """Reading one written number at a position: digits with separators, scale words and abbreviations, number
 words, fractions, exponents.
 
-The scanner (:mod:`auditor.scanner`) decides where expressions start (:data:`SEED`) and what surrounds a number
+The scanner (:mod:`auditor.claims.scanner`) decides where expressions start (:data:`SEED`) and what surrounds a number
 (qualifiers, units, ranges); this module reads the number itself into a :class:`Reading`; the arithmetic of written
-numbers is in :mod:`auditor.numbers`.
+numbers is in :mod:`auditor.claims.numbers`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from auditor.lexicon import trie_pattern
-from auditor.numbers import (
+from auditor.claims.lexicon import trie_pattern
+from auditor.claims.numbers import (
     DENOMINATORS,
     DOZENS,
     ORDINAL_UNITS,
@@ -27,7 +27,7 @@ from auditor.numbers import (
     read_digits,
     value_precision,
 )
-from auditor.numeric_rules import NumericRules
+from auditor.claims.numeric_rules import NumericRules
 
 ORDINAL_WORDS: Final = frozenset(ORDINALS)
 _FRACTION_CHARS = "".join(UNICODE_FRACTIONS)

@@ -1,6 +1,6 @@
 """The scheduled audit job: read -> skip what the history has seen -> extract -> check -> store -> report.
 
-:func:`run_audit` holds the history database (:class:`~auditor.store.AuditStore`) for the whole run, so a
+:func:`run_audit` holds the history database (:class:`~auditor.history.store.AuditStore`) for the whole run, so a
 second audit on the same database waits or fails with a clear message. Each new document is stored with its
 claims, verdicts and findings in one transaction, so a run killed at any moment loses at most the document it
 was writing, and the next run stores exactly what the killed one did not. The run's report goes to a dated
@@ -30,21 +30,27 @@ import duckdb
 import pandas as pd
 from pandera.pandas import DataFrameModel
 
-from auditor import extract as extraction
 from auditor import reference as reference_data
 from auditor import report as reporting
 from auditor.checks import engine
 from auditor.checks.rules import RuleSet
-from auditor.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK
-from auditor.commands.options import FAIL_ON
-from auditor.documents import Document, documents_frame, read_documents
-from auditor.errors import DocumentError, StoreError, UsageError
+from auditor.claims import extract as extraction
+from auditor.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    DocumentError,
+    StoreError,
+    UsageError,
+)
+from auditor.history.store import AuditStore, RunCounts, RunStart, document_key
+from auditor.io.documents import Document, documents_frame, read_documents
 from auditor.reference import pack
 from auditor.report.run_info import ReferenceDataset, RunInfo, sha256_file
 from auditor.report.verdicts import Coverage
 from auditor.resources import reference_dir
-from auditor.schemas import SEVERITIES, ClaimsSchema, FindingsSchema, VerdictsSchema, empty, validate
-from auditor.store import AuditStore, RunCounts, RunStart, document_key
+from auditor.schemas import FAIL_ON, SEVERITIES, ClaimsSchema, FindingsSchema, VerdictsSchema, empty, validate
 
 #: ``--fail-on`` values: the lowest finding severity that makes the exit status 1 (``never``: none does).
 DEFAULT_DB: Final = Path("reports/audit.duckdb")

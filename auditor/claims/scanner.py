@@ -1,11 +1,11 @@
 """Finding numeric expressions in text: where each number is, its value or interval, unit and kind.
 
 One pass over the text with a seed pattern (a digit, a number word, a fraction sign, a vague-quantity word); from each
-seed the scanner reads the whole expression: the number itself (:mod:`auditor.number_reader`), a currency before it,
+seed the scanner reads the whole expression: the number itself (:mod:`auditor.claims.number_reader`), a currency before it,
 a unit or percent sign after it, a qualifier before or after it ("more than", "or more"), a second number joined
 into a range ("2 to 3 million", "between 20 and 30"), and whether it is a number that is not a claim
-(:mod:`auditor.number_kinds`).  Language data comes from ``rules/hedges.yaml`` and ``rules/units.yaml`` through
-:mod:`auditor.numeric_rules`.
+(:mod:`auditor.claims.number_kinds`).  Language data comes from ``rules/hedges.yaml`` and ``rules/units.yaml`` through
+:mod:`auditor.claims.numeric_rules`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from auditor.number_kinds import (
+from auditor.claims.number_kinds import (
     CLAIM_KINDS,
     NON_CLAIM_DIGIT_KINDS,
     looks_like_score,
     looks_like_years,
     non_claim_kind,
 )
-from auditor.number_reader import (
+from auditor.claims.number_reader import (
     SCALE_ABBREV,
     SEED,
     SPACES,
@@ -29,8 +29,8 @@ from auditor.number_reader import (
     Reading,
     scale_of,
 )
-from auditor.numbers import SCALE_ABBREVIATIONS, value_precision
-from auditor.numeric_rules import NumericRules, lookup_form
+from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
+from auditor.claims.numeric_rules import NumericRules, lookup_form
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.[A-Za-z]{2,}")
 _SUB_UNITS: Final = {

@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final, NamedTuple
 
+from auditor.claims.lexicon import PlaceLexicon, default_places, iso3_codes, load_places, trie_pattern
 from auditor.errors import DefinitionError
-from auditor.lexicon import PlaceLexicon, default_places, iso3_codes, load_places, trie_pattern
 
 #: The named regions, spelled exactly as in claims, reference series and ``rules/places.yaml``.
 REGIONS: Final[tuple[str, ...]] = (

@@ -1,6 +1,6 @@
 """Reading the value of a written number: digits with separators, scale words, number words and fractions.
 
-Pure functions over short strings; the scanner (:mod:`auditor.scanner`) finds *where* numbers are, this module says
+Pure functions over short strings; the scanner (:mod:`auditor.claims.scanner`) finds *where* numbers are, this module says
 *what* they are worth and how precisely they were stated.
 """
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from auditor.lexicon import MeasureLexicon, default_measures, load_measures, noun_key, trie_pattern
-from auditor.places import Gazetteer, PlaceMention, default_gazetteer
+from auditor.claims.lexicon import MeasureLexicon, default_measures, load_measures, noun_key, trie_pattern
+from auditor.claims.places import Gazetteer, PlaceMention, default_gazetteer
 
 
 @dataclass(frozen=True, slots=True)

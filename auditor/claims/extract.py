@@ -1,7 +1,7 @@
 """Claim extraction: article text to rows of the claims table.
 
-:class:`Extractor` ties the parts together: the :class:`~auditor.scanner.Scanner` finds numeric expressions, the
-sentence index places each in its sentence, and the :class:`~auditor.context.ContextReader` reads what is counted,
+:class:`Extractor` ties the parts together: the :class:`~auditor.claims.scanner.Scanner` finds numeric expressions, the
+sentence index places each in its sentence, and the :class:`~auditor.claims.context.ContextReader` reads what is counted,
 where, when and who said it.  Rows are collected as columns per batch of documents and turned into one validated
 DataFrame per batch, so memory stays flat however large the corpus.  Extraction is total: text the scanner cannot
 read yields no claim, never an exception.
@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from auditor.context import ContextReader
-from auditor.documents import Document
-from auditor.numeric_rules import default_numeric_rules
-from auditor.scanner import Mention, Scanner
+from auditor.claims.context import ContextReader
+from auditor.claims.numeric_rules import default_numeric_rules
+from auditor.claims.scanner import Mention, Scanner
+from auditor.claims.sentences import sentence_span, sentence_starts
+from auditor.io.documents import Document
 from auditor.schemas import ClaimsSchema, columns, validate
-from auditor.sentences import sentence_span, sentence_starts
 
 CLAIM_COLUMNS = columns(ClaimsSchema)
 

@@ -32,8 +32,8 @@ from typing import Final, Self
 import duckdb
 import pandas as pd
 
-from auditor.documents import Document
 from auditor.errors import StoreError
+from auditor.io.documents import Document
 from auditor.schemas import (
     VERDICTS,
     ClaimsSchema,

@@ -16,6 +16,7 @@ import yaml
 
 from auditor.claims import places
 from auditor.claims.context import ContextReader
+from auditor.claims.context.words import Grammar, default_grammar, load_grammar
 from auditor.claims.lexicon import (
     MeasureLexicon,
     default_measures,
@@ -25,6 +26,8 @@ from auditor.claims.lexicon import (
     load_measures,
     load_places,
 )
+from auditor.claims.numbers import parse_words, split_words
+from auditor.claims.word_tables import number_words
 from auditor.errors import RuleError
 
 #: The canonical measure names the team agreed on (the project brief); the lexicon must define each.
@@ -208,7 +211,9 @@ def test_country_names_of_the_library_resolve() -> None:
 def test_broken_lexicon_names_the_problem(tmp_path: Path, case: dict[str, Any]) -> None:
     path = tmp_path / case["file"]
     path.write_text(case["content"], encoding="utf-8")
-    loader = load_places if case["file"] == "places.yaml" else load_measures
+    loader = {"places.yaml": load_places, "measures.yaml": load_measures, "grammar.yaml": _grammar_from}[
+        case["file"]
+    ]
     with pytest.raises(RuleError) as err:
         loader(path)
     message = str(err.value)
@@ -220,3 +225,60 @@ def test_broken_lexicon_names_the_problem(tmp_path: Path, case: dict[str, Any]) 
 def test_shipped_lexicons_load(repo: Path) -> None:
     assert load_places(repo / "rules" / "places.yaml").regions
     assert load_measures(repo / "rules" / "measures.yaml").measures
+
+
+# --- closed word classes (rules/grammar.yaml) and number words (rules/numbers.yaml) ---------------------------
+
+
+def _grammar_from(path: Path) -> Grammar:
+    """A broken-file case gives only the class under test; the others are filled from the shipped file."""
+    shipped = yaml.safe_load(
+        (Path(__file__).parents[1] / "rules" / "grammar.yaml").read_text(encoding="utf-8")
+    )
+    given = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8")
+    rest = {k: v for k, v in shipped.items() if k not in given}
+    path.write_text(lines + yaml.safe_dump(rest, default_flow_style=None, width=1000), encoding="utf-8")
+    return load_grammar(path)
+
+
+def test_shipped_grammar_loads_with_every_word_class() -> None:
+    grammar = default_grammar()
+    assert all(len(getattr(grammar, name)) > 0 for name in Grammar.__dataclass_fields__)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("links", "predicative"), ("destination_words", "origin_words"), ("say_verbs", "source_stop")],
+)
+def test_word_classes_that_decide_opposite_readings_do_not_overlap(first: str, second: str) -> None:
+    grammar = default_grammar()
+    assert set(getattr(grammar, first)) & set(getattr(grammar, second)) == set()
+
+
+@pytest.mark.parametrize("verb", sorted(default_grammar().say_verbs))
+def test_every_saying_verb_names_its_source(reader: ContextReader, verb: str) -> None:
+    text = f"The ministry {verb} 40 people were killed."
+    start = text.index("40")
+    found = reader.annotate(text, (0, len(text)), (start, start + 2), "count", dt.date(2015, 10, 1))
+    assert found.attribution == "The ministry"
+
+
+@pytest.mark.parametrize("word", sorted(default_grammar().host_verbs))
+def test_every_hosting_verb_makes_the_place_the_host(reader: ContextReader, word: str) -> None:
+    text = f"Jordan {word} 600,000 refugees."
+    start = text.index("600,000")
+    found = reader.annotate(text, (0, len(text)), (start, start + 7), "count", dt.date(2015, 10, 1))
+    assert found.location == "JOR"
+
+
+@pytest.mark.parametrize("table", ["units", "tens", "scales"])
+def test_every_number_word_reads_as_its_value(table: str) -> None:
+    for word, value in number_words()[table].items():
+        assert parse_words(split_words(word)) == pytest.approx(value), word
+
+
+def test_number_word_lists_hold_no_duplicates() -> None:
+    for key, value in number_words().items():
+        if isinstance(value, list):
+            assert len(value) == len(set(value)), key

@@ -81,7 +81,7 @@ def _loader() -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read(path: Path) -> _Doc:
+def read_yaml_doc(path: Path) -> _Doc:
     import yaml
 
     try:
@@ -190,7 +190,7 @@ def demonym_plural(word: str) -> str:
 
 def load_places(path: Path) -> PlaceLexicon:
     """Load and validate a places file (see the header of ``rules/places.yaml`` for the syntax)."""
-    doc = _read(path)
+    doc = read_yaml_doc(path)
     data = _mapping(doc, doc.data if doc.data is not None else {}, *())
     _check_keys(doc, data, PLACE_SECTIONS)
     for section in PLACE_SECTIONS:
@@ -324,7 +324,7 @@ def load_measures(path: Path) -> MeasureLexicon:
     """Load and validate a measures file (see the header of ``rules/measures.yaml`` for the syntax)."""
     from auditor.schemas import CLAIM_KINDS
 
-    doc = _read(path)
+    doc = read_yaml_doc(path)
     data = _mapping(doc, doc.data if doc.data is not None else {})
     _check_keys(doc, data, MEASURE_SECTIONS)
     for section in MEASURE_SECTIONS:

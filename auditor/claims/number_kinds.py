@@ -12,11 +12,9 @@ from typing import Final
 
 from auditor.claims.number_reader import Reading
 from auditor.claims.numeric_rules import NumericRules
+from auditor.claims.word_tables import number_words
 
-MONTHS: Final = (
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|may|june|july|august|"
-    "september|october|november|december"
-)
+MONTHS: Final = "|".join(number_words()["months"])
 _GLUED_ID = re.compile(r"[A-Za-z]+\d")
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![\w])", re.IGNORECASE)
 _TIME = re.compile(
@@ -244,37 +242,7 @@ def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
     return re.match(r"\s+[a-z]", text[e : e + 2]) is None
 
 
-_NOT_NAMES: Final = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "to",
-        "of",
-        "and",
-        "or",
-        "the",
-        "about",
-        "around",
-        "over",
-        "under",
-        "since",
-        "until",
-        "with",
-        "nearly",
-        "almost",
-        "some",
-        "only",
-        "just",
-        "all",
-        "at least",
-        "than",
-        "between",
-    ]
-)
+_NOT_NAMES: Final = frozenset(number_words()["not_names"])
 
 
 def _is_capitalised_name(rules: NumericRules, text: str, num: Reading) -> bool:

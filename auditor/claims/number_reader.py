@@ -28,25 +28,14 @@ from auditor.claims.numbers import (
     value_precision,
 )
 from auditor.claims.numeric_rules import NumericRules
+from auditor.claims.word_tables import number_words
 
 ORDINAL_WORDS: Final = frozenset(ORDINALS)
 _FRACTION_CHARS = "".join(UNICODE_FRACTIONS)
 _SEED_WORDS = sorted(
     set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS
 )
-_VAGUE_TRIGGERS = (
-    "hundreds",
-    "thousands",
-    "millions",
-    "billions",
-    "dozens",
-    "tens",
-    "scores",
-    "percent",
-    "percentage",
-    "majority",
-    "minority",
-)
+_VAGUE_TRIGGERS: Final = tuple(number_words()["vague_quantities"])
 
 
 def _cased(words: list[str] | tuple[str, ...]) -> list[str]:

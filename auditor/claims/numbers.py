@@ -8,177 +8,29 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Final
+from typing import Any, Final
 
-UNITS: Final[dict[str, int]] = {
-    "zero": 0,
-    "nought": 0,
-    "naught": 0,
-    "nil": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-TENS: Final[dict[str, int]] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fourty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+from auditor.claims.word_tables import number_words
+
+_WORDS: Final[dict[str, Any]] = number_words()
+
+UNITS: Final[dict[str, int]] = {k: int(v) for k, v in _WORDS["units"].items()}
+TENS: Final[dict[str, int]] = {k: int(v) for k, v in _WORDS["tens"].items()}
 #: Multipliers written as words; ``hundred`` multiplies the current group, the others close it.
-SCALES: Final[dict[str, float]] = {
-    "hundred": 1e2,
-    "thousand": 1e3,
-    "lakh": 1e5,
-    "million": 1e6,
-    "crore": 1e7,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "quadrillion": 1e15,
-    "quintillion": 1e18,
-    "sextillion": 1e21,
-    "septillion": 1e24,
-}
+SCALES: Final[dict[str, float]] = {k: float(v) for k, v in _WORDS["scales"].items()}
 #: Abbreviated scales written right after digits ("1.2bn", "30k", "$3.5m").  ``m`` and ``b`` are only read as
 #: scales after a currency (otherwise "48m" is 48 metres); that decision is the scanner's.
-SCALE_ABBREVIATIONS: Final[dict[str, float]] = {
-    "k": 1e3,
-    "K": 1e3,
-    "thousand": 1e3,
-    "mn": 1e6,
-    "mln": 1e6,
-    "mil": 1e6,
-    "mio": 1e6,
-    "MM": 1e6,
-    "M": 1e6,
-    "m": 1e6,
-    "bn": 1e9,
-    "bln": 1e9,
-    "b": 1e9,
-    "B": 1e9,
-    "G": 1e9,
-    "tn": 1e12,
-    "tln": 1e12,
-    "trn": 1e12,
-    "T": 1e12,
-}
+SCALE_ABBREVIATIONS: Final[dict[str, float]] = {k: float(v) for k, v in _WORDS["scale_abbreviations"].items()}
 #: Denominator words: singular and plural spellings of the fractions a news text uses.
-DENOMINATORS: Final[dict[str, int]] = {
-    "half": 2,
-    "halves": 2,
-    "third": 3,
-    "thirds": 3,
-    "quarter": 4,
-    "quarters": 4,
-    "fourth": 4,
-    "fourths": 4,
-    "fifth": 5,
-    "fifths": 5,
-    "sixth": 6,
-    "sixths": 6,
-    "seventh": 7,
-    "sevenths": 7,
-    "eighth": 8,
-    "eighths": 8,
-    "ninth": 9,
-    "ninths": 9,
-    "tenth": 10,
-    "tenths": 10,
-    "twelfth": 12,
-    "twelfths": 12,
-    "twentieth": 20,
-    "twentieths": 20,
-    "thirtieth": 30,
-    "thirtieths": 30,
-    "hundredth": 100,
-    "hundredths": 100,
-    "thousandth": 1000,
-    "thousandths": 1000,
-    "millionth": 1_000_000,
-    "millionths": 1_000_000,
-    "billionth": 1_000_000_000,
-    "billionths": 1_000_000_000,
-    "trillionth": 1_000_000_000_000,
-    "trillionths": 1_000_000_000_000,
-}
+DENOMINATORS: Final[dict[str, int]] = {k: int(v) for k, v in _WORDS["denominators"].items()}
 #: Ordinal words and their numbers ("second World War"; "the 21st" is read from its digits).
-ORDINALS: Final[dict[str, int]] = {
-    **{
-        w: v
-        for v, w in enumerate(
-            [
-                "first",
-                "second",
-                "third",
-                "fourth",
-                "fifth",
-                "sixth",
-                "seventh",
-                "eighth",
-                "ninth",
-                "tenth",
-                "eleventh",
-                "twelfth",
-                "thirteenth",
-                "fourteenth",
-                "fifteenth",
-                "sixteenth",
-                "seventeenth",
-                "eighteenth",
-                "nineteenth",
-                "twentieth",
-            ],
-            1,
-        )
-    },
-    "thirtieth": 30,
-    "fortieth": 40,
-    "fiftieth": 50,
-    "hundredth": 100,
-}
+ORDINALS: Final[dict[str, int]] = {k: int(v) for k, v in _WORDS["ordinals"].items()}
 #: Ordinals of one to nine, as the second half of a compound denominator ("one twenty-fifth" = 1/25).
 ORDINAL_UNITS: Final[dict[str, int]] = {
     f"{w}{plural}": v for w, v in ORDINALS.items() if v < 10 for plural in ("", "s")
 }
-DOZENS: Final[frozenset[str]] = frozenset({"dozen", "dozens", "dz", "dzs", "doz", "dozs"})
-UNICODE_FRACTIONS: Final[dict[str, float]] = {
-    "½": 1 / 2,
-    "⅓": 1 / 3,
-    "⅔": 2 / 3,
-    "¼": 1 / 4,
-    "¾": 3 / 4,
-    "⅕": 1 / 5,
-    "⅖": 2 / 5,
-    "⅗": 3 / 5,
-    "⅘": 4 / 5,
-    "⅙": 1 / 6,
-    "⅚": 5 / 6,
-    "⅛": 1 / 8,
-    "⅜": 3 / 8,
-    "⅝": 5 / 8,
-    "⅞": 7 / 8,
-}
+DOZENS: Final[frozenset[str]] = frozenset(_WORDS["dozens"])
+UNICODE_FRACTIONS: Final[dict[str, float]] = {k: float(v) for k, v in _WORDS["unicode_fractions"].items()}
 
 #: Every word that can be part of a number written in words.
 NUMBER_WORDS: Final[frozenset[str]] = frozenset(

@@ -6,63 +6,12 @@ import re
 from bisect import bisect_right
 from typing import Final
 
+from auditor.claims.word_tables import number_words
+
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white space and an upper-case
 # letter, digit or opening quote, or at a line break.  Common abbreviations do not end a sentence.
 _BOUNDARY: Final = re.compile(r"""[.!?]["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*""")
-_ABBREVIATIONS: Final = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "capt",
-        "st",
-        "no",
-        "nos",
-        "vol",
-        "fig",
-        "figs",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.n",
-        "u.k",
-        "e.g",
-        "i.e",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jr",
-        "sr",
-        "vs",
-        "approx",
-        "est",
-        "dept",
-        "govt",
-        "rep",
-        "sen",
-        "gov",
-        "pres",
-        "rev",
-    ]
-)
+_ABBREVIATIONS: Final = frozenset(number_words()["abbreviations"])
 _LAST_WORD: Final = re.compile(r"([A-Za-z.]+)\.$")
 
 

@@ -1,0 +1,130 @@
+"""What is counted: the noun phrase after a number, or the subject before a linking verb.
+
+"250,000 lives", "4 million migrants and refugees", "$3bn in aid" (the phrase after the number); "the death toll
+rose to [70]", "unemployment was [5%]" (the subject before a linking verb). The word classes that end or skip a
+phrase are in ``rules/grammar.yaml``; the counted nouns in ``rules/measures.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from auditor.claims.context.words import CLOSERS, RUN, Grammar, participle, plural_noun
+
+
+class CountedReader:
+    """Reads counted phrases with one grammar and the counted nouns of one measure lexicon."""
+
+    def __init__(self, grammar: Grammar, nouns: Mapping[str, str], key: Callable[[str], str]) -> None:
+        self.grammar = grammar
+        self.nouns = nouns
+        self.key = key  # a noun phrase's look-up key (singular, lower case), memoised by the caller
+
+    def after(self, text: str, pos: int, limit: int, kind: str) -> tuple[str, tuple[int, int]] | None:
+        """The noun phrase right after the number at ``pos``, with its range."""
+        run = RUN.match(text, pos, limit)
+        if run is None:
+            return None
+        words = run.group(1).split()
+        first = self._skip_of(words, kind)
+        if first is None:
+            return None
+        i = self._phrase_end(words, first)
+        if i == first:
+            return None
+        begin = run.start(1)
+        for skipped in words[:first]:
+            begin = text.index(skipped, begin) + len(skipped)
+        begin = text.index(words[first], begin)
+        end = begin
+        for word in words[first:i]:
+            end = text.index(word, end) + len(word)
+        return text[begin:end], (begin, end)
+
+    def _skip_of(self, words: list[str], kind: str) -> int | None:
+        """Where the phrase starts: after "of the" ("3,000 of the migrants"), "in" for money ("$3bn in aid")."""
+        if not (words[0] == "of" or (kind == "money" and words[0] == "in")):
+            return 0
+        i = 1
+        while i < len(words) and words[i].lower() in self.grammar.after_of:
+            i += 1
+        if words[0] == "in" and (i == len(words) or self.key(words[i].lower()) not in self.nouns):
+            return None  # "$3bn in aid", but not "$3bn in the first half"
+        return i
+
+    def _phrase_end(self, words: list[str], first: int) -> int:
+        """The index after the phrase's last word (at most four words, one coordinated noun)."""
+        g, nouns, n = self.grammar, self.nouns, len(words)
+        i = first
+        while i < n and i - first < 4:
+            word = words[i]
+            low = word.lower()
+            after = words[i + 1] if i + 1 < n else ""
+            if low in ("and", "or"):
+                if i == first or not g.nounish(after) or participle(after) or after.endswith("ly"):
+                    break
+                if i + 2 < n and g.nounish(words[i + 2]):
+                    break  # only a one-word second conjunct: "migrants and refugees", not "people and civilian ..."
+                i += 2
+                break
+            if not g.nounish(word):
+                break
+            if i > first and word.islower() and not word.endswith("s") and plural_noun(words[i - 1]):
+                break  # a verb after a plural head: "30 soldiers guard the crossing"
+            if i > first and low in g.predicative:
+                break  # "300 people dead or wounded"
+            if i > first and low.endswith("ly") and low not in nouns:
+                break  # an adverb: "28 people mostly civilians"
+            if i > first and word[0].isupper() and words[i - 1][0].islower():
+                break  # a name after a common noun starts something else: "13 people MSF said"
+            if participle(low) and not (
+                i == first + 1 and words[first].endswith("ly")
+            ):  # "internally displaced"
+                if i == first and g.nounish(after) and not participle(after):
+                    pass  # an adjective: "displaced people", "injured civilians"
+                elif i == first and (low in nouns or self.key(low) in nouns):
+                    i += 1  # "300 wounded", "$2bn in spending"
+                    break
+                else:
+                    break
+            i += 1
+        while i > first and words[i - 1].lower() in ("and", "or"):
+            i -= 1
+        return i
+
+    def before(self, text: str, start: int, pos: int) -> tuple[str, tuple[int, int]] | None:
+        """The subject of a copular or toll form: "the death toll rose to [70]", "unemployment was [5%]"."""
+        g = self.grammar
+        j = text.rfind(" ", start, pos - 1)  # a cheap look at the word right before the number first
+        if text[j + 1 : pos].strip().lower() not in g.links:
+            return None
+        lo = max(start, pos - 90)
+        raw = text[lo:pos].split()
+        i = len(raw) - 1
+        links = 0
+        while i >= 0 and (raw[i].lower() in g.links or (links and participle(raw[i]))):
+            links += 1  # "rose to", "was revised to", "slowed to"
+            i -= 1
+        if not links:
+            return None
+        words: list[str] = []
+        while i >= 0 and len(words) < 5:
+            word = raw[i]
+            low = word.lower()
+            of_phrase = low == "of" and words and i > 0 and g.nounish(raw[i - 1])
+            if word[-1] in CLOSERS or not (of_phrase or (g.nounish(word) and not low.endswith(("'s", "’s")))):
+                break
+            words.append(word)
+            i -= 1
+        if not words or words[-1].lower() == "of":
+            return None
+        words.reverse()
+        end = text.rfind(words[-1], lo, pos) + len(words[-1])
+        begin = text.rfind(words[0], lo, end)
+        phrase = text[begin:end]
+        low = phrase.lower()
+        for noun in g.lead_nouns:
+            lead = noun + " "
+            if low.startswith(lead) and len(phrase) > len(lead):
+                return phrase[len(lead) :], (begin + len(lead), end)
+        return phrase, (begin, end)

@@ -1,0 +1,167 @@
+"""The canonical measure of a claim: from its counted nouns, else from the event words around it.
+
+A counted noun of a measure that does not count people ("planes" -> aircraft) decides; a people noun
+("civilians", "Syrians") takes the measure of the nearest event word of the number's own clause ("were
+killed", "fled"); a generic head without an event nearby takes the subject before a linking verb ("the
+death toll rose to 70"). The nouns and trigger words are in ``rules/measures.yaml``.
+"""
+
+from __future__ import annotations
+
+from auditor.claims.context.counted import CountedReader
+from auditor.claims.context.sentence import Sentence
+from auditor.claims.context.words import PUNCT, Grammar, plural, word_index
+from auditor.claims.lexicon import MeasureLexicon
+from auditor.claims.places import Gazetteer
+
+_Hit = tuple[int, int, str]
+
+
+class MeasureReader:
+    """Reads measures with one measure lexicon, gazetteer (for demonyms) and grammar."""
+
+    def __init__(
+        self, lexicon: MeasureLexicon, places: Gazetteer, grammar: Grammar, counted: CountedReader
+    ) -> None:
+        self.lexicon = lexicon
+        self.places = places
+        self.grammar = grammar
+        self.counted = counted
+        #: first word -> (the phrase's words, measure), longest first: triggers, and nouns of non-count kinds
+        self._trigger_index = word_index(lexicon.triggers.items())
+        self._noun_index = word_index(
+            (form, m.name)
+            for m in lexicon.measures.values()
+            if m.kinds - {"count"}
+            for noun in m.nouns
+            for form in (noun.lower(), plural(noun.lower()))
+        )
+        self._readings: dict[tuple[str, str], tuple[str | None, bool]] = {}
+
+    def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
+        """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
+        key = (phrase, kind)
+        found = self._readings.get(key)
+        if found is None:
+            if len(self._readings) > 50_000:
+                self._readings.clear()
+            found = self._readings[key] = self._read_nouns(phrase, kind)
+        return found
+
+    def _read_nouns(self, phrase: str, kind: str) -> tuple[str | None, bool]:
+        lex = self.lexicon
+        raw = phrase.split()
+        words = [w.lower() for w in raw]
+        for n in range(min(4, len(words)), 0, -1):
+            for i in range(len(words) - n, -1, -1):
+                key = " ".join(words[i : i + n])
+                measure = lex.nouns.get(key) or lex.nouns.get(self.counted.key(key))
+                if measure is not None and kind in lex.measures[measure].kinds:
+                    return measure, False
+        head = raw[-1].rstrip("'’")
+        generic = (
+            words[-1] in lex.generic
+            or self.counted.key(words[-1]) in lex.generic
+            or self.places.is_demonym(head)
+            or (head[:1].isupper() and head.endswith("s"))
+        )
+        return None, generic
+
+    def measure(
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        kind: str,
+        counted: tuple[str, tuple[int, int]] | None,
+    ) -> str | None:
+        """The measure of the number at ``span`` whose counted phrase (and its range) is ``counted``."""
+        lex = self.lexicon
+        phrase = counted[0] if counted else None
+        measure, generic = self.noun_measure(phrase, kind) if phrase else (None, True)
+        if measure is not None and not lex.measures[measure].people:
+            return measure
+        subject_read = counted is not None and counted[1][0] < span[0]
+        if measure is None and generic and not subject_read:
+            before = self.counted.before(text, sent.start, span[0])
+            if before is not None:
+                found, _ = self.noun_measure(before[0], kind)
+                if found is not None:
+                    return found
+        if measure is None and not generic and kind == "count":
+            return None  # something else is counted ("155,221 bags")
+        # where the number sits among the sentence's words
+        first = len(text[sent.start : span[0]].split())
+        after = first + len(text[span[0] : span[1]].split())
+        if measure is not None:
+            # a people noun: an event close by wins ("30 soldiers were killed", "killing 30 soldiers")
+            size = len(phrase.split()) if phrase else 0
+            hits = self._hits(text, sent, triggers=True)
+            window = (first - 2, after + size + 5)  # an event in an earlier clause does not count
+            return self._pick(hits, first, after, *window, kind, event=True, words=sent.words) or measure
+        if kind != "count":
+            nouns = self._hits(text, sent, triggers=False)
+            found = self._pick(nouns, first, after, first - 12, after + 12, kind)
+            if found is not None:
+                return found
+        hits = self._hits(text, sent, triggers=True)
+        return self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
+
+    def _hits(self, text: str, sent: Sentence, *, triggers: bool) -> list[_Hit]:
+        """(first word, end word, measure) of every trigger (or non-count noun) in the sentence, cached."""
+        cached = sent.triggers if triggers else sent.nouns
+        if cached is not None:
+            return cached
+        if sent.words is None:
+            sent.words = [w.strip(PUNCT) for w in text[sent.start : sent.end].lower().split()]
+        words = sent.words
+        index = self._trigger_index if triggers else self._noun_index
+        hits: list[_Hit] = []
+        if not index.keys().isdisjoint(words):
+            for i, word in enumerate(words):
+                for rest, name in index.get(word, ()):
+                    if not rest or tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
+                        hits.append((i, i + 1 + len(rest), name))
+        if triggers:
+            sent.triggers = hits
+        else:
+            sent.nouns = hits
+        return hits
+
+    def _pick(
+        self,
+        hits: list[_Hit],
+        first: int,
+        after: int,
+        lo: int,
+        hi: int,
+        kind: str,
+        *,
+        event: bool = False,
+        words: list[str] | None = None,
+    ) -> str | None:
+        """The measure of the hit nearest the number (in words, after it on a tie) within words [lo, hi)."""
+        measures = self.lexicon.measures
+        generic = self.lexicon.generic
+        g = self.grammar
+        words = words or []
+        best, best_d = None, 1 << 30
+        for start, end, name in hits:
+            if start < lo or end > hi:
+                continue
+            m = measures[name]
+            if kind in m.kinds and (m.event or not event):
+                d = 2 * (start - after) if start >= after else 2 * (first - end) + 1
+                between = words[after:start] if start >= after else words[end:first]
+                own = start >= after and not g.auxiliaries.isdisjoint(between)
+                if own and all(w in g.auxiliaries or w in generic or w in g.others for w in between):
+                    d = 0  # the number's own predicate: "five million who have sought refuge"
+                elif start < after and not g.conjunctions.isdisjoint(between):
+                    if event:
+                        continue  # "killed and more than 10 million displaced": the event is another clause's
+                    d += 20  # an earlier predicate: "displaced internally and four million others fled"
+                if start > after and not g.conjunctions.isdisjoint(words[after:start]):
+                    d += 20  # a new predicate: "killed 230,000 people and wounded a million"
+                if 0 <= d < best_d:
+                    best, best_d = name, d
+        return best

@@ -227,7 +227,11 @@ class NumberReader:
     def _continue_words(
         self, text: str, start: int, words: list[str], pos: int, head: Reading | None
     ) -> Reading | None:
-        """Walk number words (and digit groups) from ``pos``, keeping only what forms one number."""
+        """Walk number words (and digit groups) from ``pos``, keeping only what forms one number.
+
+        One loop whose branches are the token classes that may continue a written number; kept together so the
+        list of what may follow what reads as one table.
+        """
         end = head.end if head is not None else start
         prev = "digit" if head is not None else "start"
         last_good = (list(words), end) if head is not None else None

@@ -87,6 +87,8 @@ def parse_words(words: list[str]) -> float | None:
     """Value of number words, already lower-cased and split (``["two", "and", "a", "half", "million"]``).
 
     A token may also be plain digits without separators (``["4", "thousand", "3", "hundred", "and", "21"]``).
+    One state machine over the word classes (unit, ten, scale, fraction, "and"/"a"/"point"), kept in one
+    function so that each state's transitions read as a table.
 
     Handles groups and scales ("three hundred forty-five thousand six hundred twelve"), "a"/"an" as one,
     "point" decimals, dozens, fractions ("two thirds", "a quarter", "half a million", "three and a half",

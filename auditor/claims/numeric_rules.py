@@ -170,11 +170,22 @@ def _check_keys(path: Path, field: str, data: dict[str, Any], allowed: tuple[str
             raise RuleError(path, "unknown key", field=f"{field}.{key}" if field else key, allowed=allowed)
 
 
-def load_numeric_rules(directory: Path | None = None) -> NumericRules:
-    """Read and compile ``hedges.yaml`` and ``units.yaml`` from ``directory`` (default: the shipped rules)."""
-    base = directory or rules_dir()
-    hedges_path = base / "hedges.yaml"
-    units_path = base / "units.yaml"
+@dataclass(frozen=True)
+class _Hedges:
+    """The phrase lists of ``hedges.yaml``, before compiling."""
+
+    before: dict[str, str]
+    after: dict[str, str]
+    opens: list[str]
+    joins: list[str]
+    verbs: list[str]
+    compound: list[str]
+    exempt: list[str]
+    vague: dict[str, tuple[float, float, str]]
+
+
+def _read_hedges(hedges_path: Path) -> _Hedges:
+    """Read and check ``hedges.yaml``."""
     hedges = _load_yaml(hedges_path)
     _check_keys(
         hedges_path, "", hedges, ("before", "after", "duration_exempt", "range", "compound_join", "vague")
@@ -219,7 +230,11 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
                 allowed=("count", "percent"),
             )
         vague_range[_key(str(phrase), False)] = (float(spec[0]), float(spec[1]), str(spec[2]))
+    return _Hedges(before_map, after_map, opens, joins, verbs, compound, exempt, vague_range)
 
+
+def _read_units(units_path: Path) -> tuple[dict[str, UnitForm], dict[str, str]]:
+    """Read and check ``units.yaml``: unit forms after a number, and currency forms before one."""
     units = _load_yaml(units_path)
     _check_keys(units_path, "", units, ("percent", "percentage_point", "currencies", "quantities"))
     unit_forms: dict[str, UnitForm] = {}
@@ -251,6 +266,16 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     for unit, forms in quantities.items():
         for f in _str_list(units_path, f"quantities.{unit}", forms):
             unit_forms.setdefault(_key(f, True), UnitForm(str(unit), "quantity"))
+    return unit_forms, currency_before
+
+
+def load_numeric_rules(directory: Path | None = None) -> NumericRules:
+    """Read and compile ``hedges.yaml`` and ``units.yaml`` from ``directory`` (default: the shipped rules)."""
+    base = directory or rules_dir()
+    h = _read_hedges(base / "hedges.yaml")
+    unit_forms, currency_before = _read_units(base / "units.yaml")
+    before_map, after_map, opens, joins, verbs = h.before, h.after, h.opens, h.joins, h.verbs
+    compound, exempt, vague_range = h.compound, h.exempt, h.vague
 
     return NumericRules(
         before=PhraseIndex.build(before_map),

@@ -4,22 +4,24 @@ Data flow (each arrow a function over a pandas DataFrame validated by a pandera 
 
     documents ──extract──▶ claims ──check──▶ findings + verdicts ──render──▶ report
        │                      ▲                  ▲
-    auditor.io.documents    auditor.claims.extract     auditor.checks  ◀── references (auditor.reference)
-                         (scanner, context)                      rules/*.yaml
+    auditor.io            auditor.claims     auditor.checks  ◀── references (auditor.reference)
+                                                                 rules/*.yaml
 
-Who owns what:
+Who owns what (each stage imports only the ones before it):
 
-- :mod:`auditor.io.documents` reads articles (files, folders, JSONL, stdin) into :class:`Document` records.
-- :mod:`auditor.claims.scanner` finds numeric expressions (value, interval, unit, kind) using the language data in
-  ``rules/hedges.yaml`` and ``rules/units.yaml``; :mod:`auditor.claims.numbers` reads written numbers.
-- :mod:`auditor.claims.context` reads what a number counts, where, when and who said it (``rules/measures.yaml``,
-  ``rules/places.yaml``); :mod:`auditor.claims.places` normalises places and region membership.
-- :mod:`auditor.claims.extract` assembles claims tables in batches (flat memory over any corpus).
+- :mod:`auditor.io` reads articles (files, folders, JSONL, stdin) into :class:`Document` records and writes tables.
+- :mod:`auditor.claims` reads claims: the scanner finds numeric expressions (value, interval, unit, kind) with
+  ``rules/hedges.yaml``, ``rules/units.yaml`` and ``rules/numbers.yaml``; :mod:`auditor.claims.context` reads what a
+  number counts, where, when and who said it (``rules/measures.yaml``, ``rules/places.yaml``,
+  ``rules/grammar.yaml``); :mod:`auditor.claims.extract` assembles claims tables in batches (flat memory).
+- :mod:`auditor.reference` loads the reference datasets into one validated table.
 - :mod:`auditor.checks` runs registered check functions named by ``rules/checks/*.yaml`` against claims and the
-  reference table from :mod:`auditor.reference`; it returns findings and one verdict per claim.
-- :mod:`auditor.report` renders HTML, charts and CSV/Parquet; nothing else renders.
-- :mod:`auditor.history.store` and :mod:`auditor.history.audit` keep the audit history in DuckDB.
-- :mod:`auditor.errors` is the one error hierarchy; bad input raises, suspicious claims become findings.
+  reference table; it returns findings and one verdict per claim.
+- :mod:`auditor.report` renders HTML, charts and CSV; nothing else renders.
+- :mod:`auditor.history` runs the audit job and keeps its history in DuckDB.
+- :mod:`auditor.commands` holds one click command per module; :mod:`auditor.cli` is the group.
+- :mod:`auditor.errors` is the one error hierarchy (and the exit statuses); bad input raises, suspicious claims
+  become findings. :mod:`auditor.schemas` declares every table once. :mod:`auditor.resources` finds shipped data.
 
 Heavy modules (pandas, pandera, pint, matplotlib) are imported lazily so that the command line starts fast.
 """

@@ -2,8 +2,9 @@
 
 Rules are data (``rules/checks/*.yaml``, ``rules/hierarchy.yaml``, ``rules/references.yaml``, loaded by
 :mod:`~auditor.checks.rules`); checks are registered pure functions (:mod:`~auditor.checks.registry`) in
-:mod:`~auditor.checks.consistency`, :mod:`~auditor.checks.percentages`, :mod:`~auditor.checks.magnitude` and
-:mod:`~auditor.checks.against_reference`; :mod:`~auditor.checks.engine` runs them over a batch.
+:mod:`~auditor.checks.consistency`, :mod:`~auditor.checks.percentages`, :mod:`~auditor.checks.magnitude`,
+:mod:`~auditor.checks.against_reference` and :mod:`~auditor.checks.population` (sharing the interval comparison in
+:mod:`~auditor.checks.comparison`); :mod:`~auditor.checks.engine` runs them over a batch.
 """
 
 from __future__ import annotations

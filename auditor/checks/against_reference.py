@@ -11,8 +11,6 @@
 ``outdated``
     The claim fits an older observation of a series while the latest one on the claim's date differs materially and
     does not fit it, and no other entry supports it today.
-``exceeds_population``
-    A count of people larger than the population of its place (or of its origin).
 ``cumulative_decrease``
     The observation a claim was compared with is lower than an earlier value of the same cumulative series, so the
     comparison rests on a total that went down; :func:`cumulative_drops` lists such points for a whole table.
@@ -28,77 +26,21 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.alignment import reference_index
-from auditor.checks.intervals import INTERVAL_COLUMNS, claim_intervals, gap_ratio, overlaps
+from auditor.checks.comparison import (
+    KEYS,
+    READING_PARAMS,
+    classify,
+    reference_interval,
+    source_label,
+    with_intervals,
+)
+from auditor.checks.intervals import INTERVAL_COLUMNS
 from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 from auditor.claims import places
 
-KEYS: Final = ["doc_id", "claim_id"]
 #: Verdicts a comparison can give, most favourable first.
 _ORDER: Final = ("matches", "matches_within_rounding", "needs_review", "likely_error")
-
-READING_PARAMS: Final = {
-    "approx_margin": Param("float", 0.1, "relative half-width read into 'about X'", minimum=0, maximum=1),
-    "open_slack": Param(
-        "float", 0.2, "how far above 'more than X' (below 'nearly X') a reader expects the figure", minimum=0
-    ),
-    "cumulative_growth": Param(
-        "float",
-        1.0,
-        "how much a cumulative total may have grown per year since an older observation (a claim above an old "
-        "total but within that growth needs review, it is not a likely error)",
-        minimum=0,
-    ),
-}
-
-
-def _point(claims: pd.DataFrame) -> pd.Series:
-    """The number as stated: the value, else the bound."""
-    return claims["value"].fillna(claims["low"]).fillna(claims["high"])
-
-
-def _with_intervals(claims: pd.DataFrame, params: Params) -> pd.DataFrame:
-    intervals = claim_intervals(
-        claims, approx_margin=params.number("approx_margin"), open_slack=params.number("open_slack")
-    )
-    return pd.concat([claims, intervals], axis=1).assign(point=_point(claims))
-
-
-def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series, pd.Series]:
-    """What an observation allows, widened by the entry's ``tolerance``. A published lower bound ("more than
-    230,000": ``low`` without ``high``) is read like a claim's, up to ``open_slack`` above it; an upper bound the
-    same way below it."""
-    value, low, high = rows["ref_value"], rows["ref_low"], rows["ref_high"]
-    lower_only = low.notna() & high.isna()
-    upper_only = high.notna() & low.isna()
-    low = low.fillna(value.where(~upper_only, high * (1 - open_slack)))
-    high = high.fillna(value.where(~lower_only, low * (1 + open_slack)))
-    return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
-
-
-def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth: float = 0.0) -> pd.Series:
-    """Verdict per row of claim intervals joined with an observation (``ref_value``, ``ref_low``, ``ref_high``,
-    ``tolerance``; ``cumulative`` and ``gap_days`` when known).
-
-    A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
-    ``growth`` per year of it needs review rather than being a likely error."""
-    low, high = reference_interval(rows, open_slack)
-    strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
-    rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
-    hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
-    near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
-    if growth and "cumulative" in rows and "gap_days" in rows:
-        years = rows["gap_days"].astype(float).clip(lower=0) / 365.25
-        grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
-        near = near | overlaps(rows["round_low"], rows["round_high"], low, grown_high)
-    verdict = np.select(
-        [strict, rounded, hard | near], ["matches", "matches_within_rounding", "needs_review"], "likely_error"
-    )
-    return pd.Series(verdict, index=rows.index, dtype="object")
-
-
-def _source(publisher: object, dataset: object) -> str:
-    return f"{publisher}, {dataset}" if dataset and dataset != publisher else str(publisher)
 
 
 def _subject(data: CheckInput, spec_id: str, claim: Mapping[str, Any], location: object) -> str:
@@ -160,7 +102,7 @@ def _paired(data: CheckInput, params: Params) -> pd.DataFrame:
         return _PAIRED[0][2]
     claims = data.claims[data.claims.index.isin(data.aligned["row"])]
     rows = data.aligned.rename(columns={"location": "ref_location"}).merge(
-        _with_intervals(claims, params), on=KEYS
+        with_intervals(claims, params), on=KEYS
     )
     _PAIRED[:] = [(data, key, rows)]
     return rows
@@ -242,7 +184,7 @@ def reference_value(data: CheckInput, params: Params) -> pd.DataFrame:
                 "reference_value": row["ref_value"],
                 "reference_date": row["ref_date"],
                 "series_id": row["series_id"],
-                "source": _source(row["publisher"], row["dataset"]),
+                "source": source_label(row["publisher"], row["dataset"]),
                 "facts": {
                     "reference": reference,
                     "publisher": str(row["publisher"]),
@@ -288,7 +230,7 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
     ][[*KEYS, "spec_id", "series_id", "location", "tolerance"]]
     if cands.empty:
         return raw_findings([])
-    claims = _with_intervals(data.claims[data.claims.index.isin(data.aligned["row"])], params)
+    claims = with_intervals(data.claims[data.claims.index.isin(data.aligned["row"])], params)
     supported = best_comparison(data, params, 1.0)
     if len(supported):
         ok = supported.loc[supported["verdict"].isin(["matches", "matches_within_rounding"]), KEYS]
@@ -330,7 +272,7 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
                 "reference_value": row["ref_value"],
                 "reference_date": row["date"],
                 "series_id": row["series_id"],
-                "source": _source(row["publisher"], row["dataset"]),
+                "source": source_label(row["publisher"], row["dataset"]),
                 "facts": {
                     "reference": say.amount(row["ref_value"], like=point),
                     "publisher": str(row["publisher"]),
@@ -342,93 +284,6 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
                 },
             }
         )
-    return raw_findings(out)
-
-
-# --- exceeds_population -----------------------------------------------------------------------------------------
-
-
-@per_table
-def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every population series (measure ``population``) by id, ready for as-of joins by place."""
-    pop = references[references["measure"] == "population"]
-    pop = pop.assign(
-        pop_place=pop["location"].astype("object"), date=pd.to_datetime(pop["date"]).astype("datetime64[ns]")
-    )
-    series: dict[str, pd.DataFrame] = {}
-    for series_id, table in pop.groupby("series_id"):
-        table.attrs["smallest"] = float(table["value"].min())
-        series[str(series_id)] = table
-    return series
-
-
-@register_check(
-    "exceeds_population",
-    verdicts=("likely_error",),
-    params={
-        **READING_PARAMS,
-        "series": Param("str", "worldbank.population.population", "the population series id"),
-        "max_days": Param(
-            "int", 1830, "largest gap between the claim's date and the population figure", minimum=0
-        ),
-        "tolerance": Param("float", 0.0, "relative margin over the population", minimum=0),
-    },
-    fields=("population", "population_place", "publisher", "by_date"),
-)
-def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
-    """A count of people larger than the population of its place or origin."""
-    pop = _population_series(data.references).get(params.text("series"))
-    if pop is None:
-        return raw_findings([])
-    # a count larger than the smallest population on record for its places is worth a closer look
-    claims = data.claims[_point(data.claims) > pop.attrs["smallest"]]
-    if claims.empty:
-        return raw_findings([])
-    claims = _with_intervals(claims, params)
-    pairs = pd.concat(
-        [claims.assign(pop_place=claims["place"]), claims.assign(pop_place=claims["origin"])],
-        ignore_index=True,
-    )
-    pairs = pairs[pairs["pop_place"].notna() & pairs["as_of"].notna()].drop_duplicates([*KEYS, "pop_place"])
-    if pairs.empty:
-        return raw_findings([])
-    pairs = pairs.assign(
-        pop_place=pairs["pop_place"].astype("object"),
-        as_of=pd.to_datetime(pairs["as_of"]).astype("datetime64[ns]"),
-    )
-    merged = pd.merge_asof(
-        pairs.sort_values("as_of"),
-        pop[["pop_place", "date", "value", "publisher", "dataset"]]
-        .rename(columns={"value": "population"})
-        .sort_values("date"),
-        left_on="as_of",
-        right_on="date",
-        by="pop_place",
-        direction="backward",
-    )
-    merged = merged[(merged["as_of"] - merged["date"]).dt.days <= params.integer("max_days")]
-    over = merged[merged["strict_low"] > merged["population"] * (1 + params.number("tolerance"))]
-    over = over.sort_values("population").drop_duplicates(KEYS)
-    out = [
-        {
-            "doc_id": row["doc_id"],
-            "claim_id": row["claim_id"],
-            "verdict": "likely_error",
-            "observed": row["point"],
-            "expected_high": row["population"],
-            "reference_value": row["population"],
-            "reference_date": row["date"],
-            "series_id": params.text("series"),
-            "source": _source(row["publisher"], row["dataset"]),
-            "facts": {
-                "population": say.amount(row["population"], like=row["point"]),
-                "population_place": say.place_phrase(row["pop_place"]).removeprefix("in "),
-                "publisher": str(row["publisher"]),
-                "by_date": say.date_phrase(row["date"]),
-            },
-        }
-        for row in records(over)
-    ]
     return raw_findings(out)
 
 
@@ -503,7 +358,7 @@ def cumulative_decrease(data: CheckInput, params: Params) -> pd.DataFrame:
             "reference_value": row["ref_value"],
             "reference_date": row["ref_date"],
             "series_id": row["series_id"],
-            "source": _source(row["publisher"], row["dataset"]),
+            "source": source_label(row["publisher"], row["dataset"]),
             "facts": {
                 "publisher": str(row["publisher"]),
                 "reference": say.amount(row["ref_value"]),

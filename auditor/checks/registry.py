@@ -51,6 +51,7 @@ _BUILTIN_MODULES: Final = (
     "auditor.checks.percentages",
     "auditor.checks.magnitude",
     "auditor.checks.against_reference",
+    "auditor.checks.population",
 )
 
 

@@ -1,0 +1,83 @@
+"""How a claim is read against an observation, shared by the checks against reference data.
+
+``with_intervals`` adds a claim's strict, rounded and logical intervals (:mod:`auditor.checks.intervals`);
+``classify`` turns a claim interval joined with an observation into ``matches``, ``matches_within_rounding``,
+``needs_review`` or ``likely_error``; ``READING_PARAMS`` are the parameters every such check takes.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from auditor.checks.intervals import claim_intervals, gap_ratio, overlaps
+from auditor.checks.specs import Param, Params
+
+KEYS: Final = ["doc_id", "claim_id"]
+
+READING_PARAMS: Final = {
+    "approx_margin": Param("float", 0.1, "relative half-width read into 'about X'", minimum=0, maximum=1),
+    "open_slack": Param(
+        "float", 0.2, "how far above 'more than X' (below 'nearly X') a reader expects the figure", minimum=0
+    ),
+    "cumulative_growth": Param(
+        "float",
+        1.0,
+        "how much a cumulative total may have grown per year since an older observation (a claim above an old "
+        "total but within that growth needs review, it is not a likely error)",
+        minimum=0,
+    ),
+}
+
+
+def stated_point(claims: pd.DataFrame) -> pd.Series:
+    """The number as stated: the value, else the bound."""
+    return claims["value"].fillna(claims["low"]).fillna(claims["high"])
+
+
+def with_intervals(claims: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The claims with their strict, rounded and logical intervals and their stated point."""
+    intervals = claim_intervals(
+        claims, approx_margin=params.number("approx_margin"), open_slack=params.number("open_slack")
+    )
+    return pd.concat([claims, intervals], axis=1).assign(point=stated_point(claims))
+
+
+def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series, pd.Series]:
+    """What an observation allows, widened by the entry's ``tolerance``. A published lower bound ("more than
+    230,000": ``low`` without ``high``) is read like a claim's, up to ``open_slack`` above it; an upper bound the
+    same way below it."""
+    value, low, high = rows["ref_value"], rows["ref_low"], rows["ref_high"]
+    lower_only = low.notna() & high.isna()
+    upper_only = high.notna() & low.isna()
+    low = low.fillna(value.where(~upper_only, high * (1 - open_slack)))
+    high = high.fillna(value.where(~lower_only, low * (1 + open_slack)))
+    return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
+
+
+def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth: float = 0.0) -> pd.Series:
+    """Verdict per row of claim intervals joined with an observation (``ref_value``, ``ref_low``, ``ref_high``,
+    ``tolerance``; ``cumulative`` and ``gap_days`` when known).
+
+    A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
+    ``growth`` per year of it needs review rather than being a likely error."""
+    low, high = reference_interval(rows, open_slack)
+    strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
+    rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
+    hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
+    near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
+    if growth and "cumulative" in rows and "gap_days" in rows:
+        years = rows["gap_days"].astype(float).clip(lower=0) / 365.25
+        grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
+        near = near | overlaps(rows["round_low"], rows["round_high"], low, grown_high)
+    verdict = np.select(
+        [strict, rounded, hard | near], ["matches", "matches_within_rounding", "needs_review"], "likely_error"
+    )
+    return pd.Series(verdict, index=rows.index, dtype="object")
+
+
+def source_label(publisher: object, dataset: object) -> str:
+    """ "Publisher, dataset" as a finding names its source."""
+    return f"{publisher}, {dataset}" if dataset and dataset != publisher else str(publisher)

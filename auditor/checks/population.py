@@ -1,0 +1,95 @@
+"""``exceeds_population``: a count of people larger than the population of its place (or of its origin) on its
+date, by the population series of the reference pack."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from auditor.checks import messages as say
+from auditor.checks.comparison import KEYS, READING_PARAMS, source_label, stated_point, with_intervals
+from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
+from auditor.checks.specs import Param, Params
+
+
+@per_table
+def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every population series (measure ``population``) by id, ready for as-of joins by place."""
+    pop = references[references["measure"] == "population"]
+    pop = pop.assign(
+        pop_place=pop["location"].astype("object"), date=pd.to_datetime(pop["date"]).astype("datetime64[ns]")
+    )
+    series: dict[str, pd.DataFrame] = {}
+    for series_id, table in pop.groupby("series_id"):
+        table.attrs["smallest"] = float(table["value"].min())
+        series[str(series_id)] = table
+    return series
+
+
+@register_check(
+    "exceeds_population",
+    verdicts=("likely_error",),
+    params={
+        **READING_PARAMS,
+        "series": Param("str", "worldbank.population.population", "the population series id"),
+        "max_days": Param(
+            "int", 1830, "largest gap between the claim's date and the population figure", minimum=0
+        ),
+        "tolerance": Param("float", 0.0, "relative margin over the population", minimum=0),
+    },
+    fields=("population", "population_place", "publisher", "by_date"),
+)
+def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
+    """A count of people larger than the population of its place or origin."""
+    pop = _population_series(data.references).get(params.text("series"))
+    if pop is None:
+        return raw_findings([])
+    # a count larger than the smallest population on record for its places is worth a closer look
+    claims = data.claims[stated_point(data.claims) > pop.attrs["smallest"]]
+    if claims.empty:
+        return raw_findings([])
+    claims = with_intervals(claims, params)
+    pairs = pd.concat(
+        [claims.assign(pop_place=claims["place"]), claims.assign(pop_place=claims["origin"])],
+        ignore_index=True,
+    )
+    pairs = pairs[pairs["pop_place"].notna() & pairs["as_of"].notna()].drop_duplicates([*KEYS, "pop_place"])
+    if pairs.empty:
+        return raw_findings([])
+    pairs = pairs.assign(
+        pop_place=pairs["pop_place"].astype("object"),
+        as_of=pd.to_datetime(pairs["as_of"]).astype("datetime64[ns]"),
+    )
+    merged = pd.merge_asof(
+        pairs.sort_values("as_of"),
+        pop[["pop_place", "date", "value", "publisher", "dataset"]]
+        .rename(columns={"value": "population"})
+        .sort_values("date"),
+        left_on="as_of",
+        right_on="date",
+        by="pop_place",
+        direction="backward",
+    )
+    merged = merged[(merged["as_of"] - merged["date"]).dt.days <= params.integer("max_days")]
+    over = merged[merged["strict_low"] > merged["population"] * (1 + params.number("tolerance"))]
+    over = over.sort_values("population").drop_duplicates(KEYS)
+    out = [
+        {
+            "doc_id": row["doc_id"],
+            "claim_id": row["claim_id"],
+            "verdict": "likely_error",
+            "observed": row["point"],
+            "expected_high": row["population"],
+            "reference_value": row["population"],
+            "reference_date": row["date"],
+            "series_id": params.text("series"),
+            "source": source_label(row["publisher"], row["dataset"]),
+            "facts": {
+                "population": say.amount(row["population"], like=row["point"]),
+                "population_place": say.place_phrase(row["pop_place"]).removeprefix("in "),
+                "publisher": str(row["publisher"]),
+                "by_date": say.date_phrase(row["date"]),
+            },
+        }
+        for row in records(over)
+    ]
+    return raw_findings(out)

@@ -13,26 +13,22 @@ next run skips exactly those and stores the rest.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
-import re
-import secrets
 import socket
-import time
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Final, Self
+from typing import Self
 
 import duckdb
 import pandas as pd
 
 from auditor.errors import StoreError
+from auditor.history.lock import FileLock
+from auditor.history.records import RunCounts, RunStart, RunTables, document_key, new_run_id, normalise_text
+from auditor.history.tables import DATA_TABLES, FLAGGED_VERDICTS, MIGRATIONS, RUN_STATUSES, SCHEMA_VERSION
 from auditor.io.documents import Document
 from auditor.schemas import (
     VERDICTS,
@@ -43,220 +39,6 @@ from auditor.schemas import (
     columns,
     validate,
 )
-
-#: The schema version this code writes; older databases are migrated forward on open.
-SCHEMA_VERSION: Final = 1
-
-#: Run states: ``running`` until :meth:`AuditStore.finish_run`; a run still ``running`` when the lock is next
-#: taken died without finishing and becomes ``interrupted``.
-RUN_STATUSES: Final = ("running", "finished", "failed", "interrupted")
-
-#: Verdicts that ask an editor to look again.
-FLAGGED_VERDICTS: Final = ("needs_review", "likely_error", "outdated")
-
-#: The data tables, in the order a document's rows are written.
-DATA_TABLES: Final = ("documents", "claims", "verdicts", "findings")
-
-# Each entry takes the database from version i to i + 1. Never edit a shipped entry: append a new one.
-_MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
-    (
-        """CREATE TABLE runs (
-            run_id VARCHAR PRIMARY KEY,
-            started_at TIMESTAMP NOT NULL,
-            finished_at TIMESTAMP,
-            status VARCHAR NOT NULL,
-            pid INTEGER,
-            host VARCHAR,
-            sources VARCHAR,
-            as_of DATE,
-            rules VARCHAR,
-            reference VARCHAR,
-            fail_on VARCHAR,
-            tool_version VARCHAR,
-            documents_read INTEGER,
-            documents_new INTEGER,
-            documents_seen INTEGER,
-            documents_bad INTEGER,
-            documents_failed INTEGER,
-            claims INTEGER,
-            findings INTEGER,
-            exit_code INTEGER,
-            report VARCHAR,
-            error VARCHAR
-        )""",
-        """CREATE TABLE documents (
-            doc_key VARCHAR PRIMARY KEY,
-            run_id VARCHAR NOT NULL,
-            doc_id VARCHAR NOT NULL,
-            title VARCHAR,
-            date TIMESTAMP,
-            source VARCHAR,
-            text VARCHAR NOT NULL
-        )""",
-        """CREATE TABLE claims (
-            doc_key VARCHAR NOT NULL,
-            run_id VARCHAR NOT NULL,
-            doc_id VARCHAR NOT NULL,
-            claim_id VARCHAR NOT NULL,
-            start BIGINT NOT NULL,
-            "end" BIGINT NOT NULL,
-            surface VARCHAR NOT NULL,
-            sentence VARCHAR NOT NULL,
-            value DOUBLE,
-            low DOUBLE,
-            high DOUBLE,
-            comparator VARCHAR NOT NULL,
-            approx BOOLEAN NOT NULL,
-            precision DOUBLE,
-            kind VARCHAR NOT NULL,
-            unit VARCHAR,
-            measure VARCHAR,
-            counted VARCHAR,
-            location VARCHAR,
-            as_of TIMESTAMP,
-            attribution VARCHAR,
-            PRIMARY KEY (doc_key, claim_id)
-        )""",
-        """CREATE TABLE verdicts (
-            doc_key VARCHAR NOT NULL,
-            run_id VARCHAR NOT NULL,
-            doc_id VARCHAR NOT NULL,
-            claim_id VARCHAR NOT NULL,
-            verdict VARCHAR NOT NULL,
-            reason VARCHAR,
-            PRIMARY KEY (doc_key, claim_id)
-        )""",
-        """CREATE TABLE findings (
-            doc_key VARCHAR NOT NULL,
-            run_id VARCHAR NOT NULL,
-            finding_id VARCHAR NOT NULL,
-            doc_id VARCHAR NOT NULL,
-            claim_id VARCHAR NOT NULL,
-            rule_id VARCHAR NOT NULL,
-            "check" VARCHAR NOT NULL,
-            verdict VARCHAR NOT NULL,
-            severity VARCHAR NOT NULL,
-            observed DOUBLE,
-            expected_low DOUBLE,
-            expected_high DOUBLE,
-            reference_value DOUBLE,
-            reference_date TIMESTAMP,
-            series_id VARCHAR,
-            source VARCHAR,
-            message VARCHAR NOT NULL,
-            suggestion VARCHAR,
-            PRIMARY KEY (doc_key, finding_id)
-        )""",
-    ),
-)
-
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """NFC-normalise ``text`` and collapse every run of whitespace to one space (trimmed at both ends)."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def document_key(doc_id: str, text: str) -> str:
-    """The document's identity in the history: sha256 of its doc id and its normalised text, as hex."""
-    digest = hashlib.sha256()
-    digest.update(doc_id.encode("utf-8"))
-    digest.update(b"\x00")
-    digest.update(normalise_text(text).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A sortable, dated, unique run id usable as a folder name: ``2015-10-01T120000Z-3fa2c1`` (UTC start)."""
-    moment = now or datetime.now(UTC)
-    return f"{moment:%Y-%m-%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-@dataclass(frozen=True, slots=True)
-class RunStart:
-    """What a run was asked to do, recorded when it starts."""
-
-    sources: Sequence[str]
-    as_of: date | None = None
-    rules: str | None = None
-    reference: Sequence[str] = ()
-    fail_on: str | None = None
-    tool_version: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunCounts:
-    """What a run did, recorded when it finishes."""
-
-    documents_read: int = 0
-    documents_new: int = 0
-    documents_seen: int = 0
-    documents_bad: int = 0
-    documents_failed: int = 0
-    claims: int = 0
-    findings: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RunTables:
-    """A run's rows read back from the history, each validated against its pandera model."""
-
-    documents: pd.DataFrame
-    claims: pd.DataFrame
-    verdicts: pd.DataFrame
-    findings: pd.DataFrame
-
-
-class _FileLock:
-    """An exclusive ``flock`` on a file next to the database; released by the kernel if the holder dies."""
-
-    def __init__(self, db: Path, wait: float) -> None:
-        self.db = db
-        self.path = db.with_name(db.name + ".lock")
-        self.wait = wait
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        """Take the lock, polling until ``wait`` seconds have passed, else raise :class:`StoreError`."""
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise StoreError(self.db, f"cannot create the lock file {self.path}: {exc.strerror}") from exc
-        deadline = time.monotonic() + max(self.wait, 0.0)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    holder = self._holder(fd)
-                    os.close(fd)
-                    raise StoreError(
-                        self.db,
-                        f"another audit{holder} holds this database (lock file {self.path}); waited "
-                        f"{self.wait:g} s. Let it finish, or pass --wait SECONDS to wait longer",
-                    ) from None
-                time.sleep(min(0.05, remaining))
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
-        self._fd = fd
-
-    @staticmethod
-    def _holder(fd: int) -> str:
-        try:
-            text = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
-        except OSError:
-            return ""
-        return f" (pid {text[0]} on {text[1]})" if len(text) >= 2 else ""
-
-    def release(self) -> None:
-        """Drop the lock (the file stays: removing it would race with a process about to lock it)."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -282,7 +64,7 @@ class AuditStore:
 
     def __init__(self, path: str | Path, *, wait: float = 0.0) -> None:
         self.path = Path(path)
-        self._lock = _FileLock(self.path, wait)
+        self._lock = FileLock(self.path, wait)
         self._con: duckdb.DuckDBPyConnection | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------------------
@@ -342,7 +124,7 @@ class AuditStore:
         for version in range(current, SCHEMA_VERSION):
             con.execute("BEGIN TRANSACTION")
             try:
-                for statement in _MIGRATIONS[version]:
+                for statement in MIGRATIONS[version]:
                     con.execute(statement)
                 con.execute("DELETE FROM schema_version")
                 con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
@@ -604,3 +386,18 @@ class AuditStore:
         frame["n_attention"] = frame[[f"n_{v}" for v in FLAGGED_VERDICTS]].sum(axis=1)
         frame["flag_rate"] = frame["n_attention"] / frame["n_checked"].where(frame["n_checked"] > 0)
         return frame
+
+
+__all__ = [
+    "DATA_TABLES",
+    "FLAGGED_VERDICTS",
+    "RUN_STATUSES",
+    "SCHEMA_VERSION",
+    "AuditStore",
+    "RunCounts",
+    "RunStart",
+    "RunTables",
+    "document_key",
+    "new_run_id",
+    "normalise_text",
+]

@@ -1,7 +1,9 @@
 """Charts for editors: each function takes DataFrames and returns a matplotlib Figure.
 
 No I/O happens here (saving is :func:`auditor.report.atomic.save_figure`). Figures are built without pyplot,
-so nothing accumulates in global state, on the non-interactive Agg backend. Verdicts are drawn with the
+so nothing accumulates in global state and no backend is chosen on import (saving picks the file format's
+renderer). Shared axes helpers are in :mod:`auditor.report.chart_axes`; :func:`part_whole` lives in
+:mod:`auditor.report.part_whole_chart` and is re-exported here. Verdicts are drawn with the
 colour, marker shape and hatch of :mod:`auditor.report.verdicts`.
 
 Inputs (only the columns named are read):
@@ -19,74 +21,22 @@ Inputs (only the columns named are read):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any, Final
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, NullFormatter, PercentFormatter
+from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from auditor.checks.wording import is_missing
 from auditor.errors import DataError
+from auditor.report.chart_axes import COMPACT, date_axis, date_x, empty_note, figure, need_columns, verdict_of
 from auditor.report.formatting import compact, place_name
+from auditor.report.part_whole_chart import part_whole
 from auditor.report.verdicts import ORDER, STYLES, style
 
-#: Neutral colours for the bars of a part-whole chart (kept apart from the verdict colours).
-_NODE_COLOURS: Final = ("#1B3A5C", "#3B6FB6", "#F0E442", "#9CC3E6", "#A6A6A6", "#C5B0D5", "#5B7F95")
-_DARK_NODES: Final = frozenset({"#1B3A5C", "#3B6FB6", "#5B7F95"})
 _SLIP_FACTOR: Final = 1000.0
-_FIGSIZE: Final = (8.0, 5.0)
-
-
-def _figure(size: tuple[float, float] = _FIGSIZE) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=size, layout="constrained", dpi=100)
-    ax = fig.add_subplot()
-    ax.grid(True, which="major", color="#DDDDDD", linewidth=0.6)
-    ax.set_axisbelow(True)
-    return fig, ax
-
-
-def _need(df: pd.DataFrame, table: str, needed: Sequence[str]) -> None:
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"{table} table for the chart lacks column(s) {', '.join(missing)} "
-            f"(got {', '.join(map(str, df.columns)) or 'no columns'}); "
-            f"allowed: a table with {', '.join(needed)}"
-        )
-
-
-def _empty_note(ax: Axes, text: str) -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555", fontsize=11)
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-_COMPACT = FuncFormatter(lambda x, _pos: compact(x))
-
-
-def _date_axis(ax: Axes) -> None:
-    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-
-
-def _date_x(when: object) -> float:
-    """A date as a matplotlib x coordinate."""
-    return float(mdates.date2num(pd.Timestamp(str(when)).to_pydatetime()))  # type: ignore[no-untyped-call]
-
-
-def _verdict_of(row: pd.Series) -> str | None:
-    value = row.get("verdict")
-    return None if is_missing(value) or value not in STYLES else str(value)
 
 
 # --- stated vs reference ------------------------------------------------------------------------------------
@@ -97,13 +47,13 @@ def stated_vs_reference(
 ) -> Figure:
     """Each claim's stated value against its reference value on log-log axes, with ``y = x``, the relative
     ``tolerance`` band and the x1,000 lines on which thousand/million/billion slips fall."""
-    _need(points, "stated-vs-reference", ("observed", "reference_value", "verdict"))
-    fig, ax = _figure()
+    need_columns(points, "stated-vs-reference", ("observed", "reference_value", "verdict"))
+    fig, ax = figure()
     data = points.dropna(subset=["observed", "reference_value"])
     data = data[(data["observed"] > 0) & (data["reference_value"] > 0)]
     ax.set_title(title, loc="left", fontweight="bold")
     if data.empty:
-        _empty_note(ax, "No checked claim has a reference value to compare with")
+        empty_note(ax, "No checked claim has a reference value to compare with")
         return fig
     unit = _single_unit(data)
     ax.set_xscale("log")
@@ -148,7 +98,7 @@ def stated_vs_reference(
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_formatter(_COMPACT)
+        axis.set_major_formatter(COMPACT)
         axis.set_minor_formatter(NullFormatter())
     suffix = f" ({unit}, log scale)" if unit else " (log scale)"
     ax.set_xlabel(f"Reference value{suffix}")
@@ -218,18 +168,18 @@ def reference_timeline(
     title: str | None = None,
 ) -> Figure:
     """A reference series as a step line over its as-of dates, with the article's claims and date marked."""
-    _need(series, "reference", ("date", "value"))
+    need_columns(series, "reference", ("date", "value"))
     for key in ("series_id", "location"):
         if key in series.columns and series[key].nunique() > 1:
             raise DataError(
                 f"reference table for the timeline holds several values in column {key!r} "
                 f"(got {sorted(map(str, series[key].unique()))}); allowed: one series at one place"
             )
-    fig, ax = _figure()
+    fig, ax = figure()
     data = series.sort_values("date")
     ax.set_title(title or _timeline_title(data), loc="left", fontweight="bold")
     if data.empty:
-        _empty_note(ax, "The reference series has no observation")
+        empty_note(ax, "The reference series has no observation")
         return fig
     dates = pd.to_datetime(data["date"])
     values = data["value"].astype(float)
@@ -257,7 +207,7 @@ def reference_timeline(
         )
     if article_date is not None:
         ax.axvline(
-            _date_x(article_date),
+            date_x(article_date),
             color="#333333",
             linestyle=(0, (4, 3)),
             linewidth=1,
@@ -265,7 +215,7 @@ def reference_timeline(
         )
     claimed: list[float] = []
     if claims is not None and not claims.empty:
-        _need(claims, "claims", ("value", "low", "high", "comparator"))
+        need_columns(claims, "claims", ("value", "low", "high", "comparator"))
         claimed = _mark_claims_in_time(ax, claims, article_date)
     every = [v for v in [*values, *claimed] if v > 0]
     if every and max(every) / min(every) > 50:
@@ -275,10 +225,10 @@ def reference_timeline(
         ax.yaxis.set_minor_formatter(NullFormatter())
     else:
         ax.set_ylim(bottom=0, top=max([*values, *claimed]) * 1.12)
-    ax.yaxis.set_major_formatter(_COMPACT)
-    _date_axis(ax)
+    ax.yaxis.set_major_formatter(COMPACT)
+    date_axis(ax)
     span = max(end - dates.iloc[0], pd.Timedelta(days=60))
-    ax.set_xlim(_date_x(dates.iloc[0] - span * 0.04), _date_x(end + span * 0.1))
+    ax.set_xlim(date_x(dates.iloc[0] - span * 0.04), date_x(end + span * 0.1))
     ax.set_xlabel("As-of date")
     ax.set_ylabel(_value_label(data))
     ax.legend(loc="upper left", fontsize=8)
@@ -344,8 +294,8 @@ def _mark_claims_in_time(ax: Axes, claims: pd.DataFrame, article_date: pd.Timest
         when = article_date if is_missing(when) else when
         if point is None or when is None or is_missing(when):
             continue
-        x = _date_x(when)
-        verdict = _verdict_of(row)
+        x = date_x(when)
+        verdict = verdict_of(row)
         look = style(verdict) if verdict else None
         colour = look.colour if look else "#333333"
         y, low, high = point
@@ -384,153 +334,6 @@ def _mark_claims_in_time(ax: Axes, claims: pd.DataFrame, article_date: pd.Timest
     return marked
 
 
-# --- part-whole ---------------------------------------------------------------------------------------------
-
-
-def part_whole(
-    nodes: pd.DataFrame,
-    claims: pd.DataFrame | None = None,
-    *,
-    title: str = "How the parts add up",
-    unit: str = "people",
-) -> Figure:
-    """One bar per node of a hierarchy (parents before children); a parent's bar is split into its children,
-    with what they leave over hatched, and the article's claims are marked on the node they are about."""
-    _need(nodes, "part-whole", ("node", "label", "parent", "value"))
-    values = _node_values(nodes)
-    order = list(nodes["node"])
-    depth = _depths(nodes)
-    colour = {n: _NODE_COLOURS[i % len(_NODE_COLOURS)] for i, n in enumerate(order)}
-    children: dict[str, list[str]] = {n: [] for n in order}
-    for _, row in nodes.iterrows():
-        if not is_missing(row["parent"]):
-            children[str(row["parent"])].append(str(row["node"]))
-    fig, ax = _figure((8.0, 1.2 + 0.75 * len(order)))
-    ax.set_title(title, loc="left", fontweight="bold")
-    ax.grid(False, axis="y")
-    hatched = False
-    ends: dict[str, float] = {}
-    for y, node in enumerate(order):
-        total = values[node]
-        if total is None:
-            continue
-        parts = [(c, v) for c in children[node] if (v := values[c]) is not None]
-        if not parts:
-            ax.barh(y, total, color=colour[node], edgecolor="white", height=0.6)
-            ends[node] = total
-            continue
-        left = 0.0
-        for child, value in parts:
-            ax.barh(y, value, left=left, color=colour[child], edgecolor="white", height=0.6)
-            if value > 0.08 * total:
-                ax.text(
-                    left + value / 2,
-                    y,
-                    compact(value),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if colour[child] in _DARK_NODES else "black",
-                )
-            left += value
-        if total > left * 1.0001:
-            ax.barh(y, total - left, left=left, color="white", edgecolor="#999999", hatch="///", height=0.6)
-            hatched = True
-        ends[node] = max(total, left)
-    for y, node in enumerate(order):
-        total = values[node]
-        if total is not None:
-            ax.text(
-                ends[node], y, f"  {compact(total)}", va="center", ha="left", fontsize=8, fontweight="bold"
-            )
-    legend: list[Any] = []
-    if hatched:
-        legend.append(
-            Patch(facecolor="white", edgecolor="#999999", hatch="///", label="Not in the parts listed")
-        )
-    if claims is not None and not claims.empty:
-        _need(claims, "claims", ("node", "value"))
-        legend += _mark_claims_on_nodes(ax, claims, order)
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels(["   " * depth[n] + str(lbl) for n, lbl in zip(order, nodes["label"], strict=True)])
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(_COMPACT)
-    ax.set_xlim(0, _x_max(values, claims))
-    ax.set_xlabel(f"Number of {unit}")
-    if legend:
-        ax.legend(handles=legend, loc="lower right", fontsize=8)
-    return fig
-
-
-def _node_values(nodes: pd.DataFrame) -> dict[str, float | None]:
-    """Each node's value; a node without one is the sum of its children (when they all have one)."""
-    values: dict[str, float | None] = {
-        str(r["node"]): (None if is_missing(r["value"]) else float(r["value"])) for _, r in nodes.iterrows()
-    }
-    for _, row in nodes.iloc[::-1].iterrows():
-        node = str(row["node"])
-        if values[node] is None:
-            kids = [values[str(k)] for k in nodes.loc[nodes["parent"] == node, "node"]]
-            if kids and all(k is not None for k in kids):
-                values[node] = float(sum(k for k in kids if k is not None))
-    return values
-
-
-def _depths(nodes: pd.DataFrame) -> dict[str, int]:
-    parent = {
-        str(r["node"]): (None if is_missing(r["parent"]) else str(r["parent"])) for _, r in nodes.iterrows()
-    }
-    depth: dict[str, int] = {}
-    for node, first in parent.items():
-        d, up = 0, first
-        while up is not None and d <= len(parent):
-            if up not in parent:
-                raise DataError(
-                    f"part-whole table: node {node!r} has parent {up!r}, which is not a node; "
-                    f"allowed: one of {sorted(parent)}"
-                )
-            d, up = d + 1, parent[up]
-        depth[node] = d
-    return depth
-
-
-def _mark_claims_on_nodes(ax: Axes, claims: pd.DataFrame, order: list[str]) -> list[Any]:
-    handles: dict[str, Any] = {}
-    for _, row in claims.iterrows():
-        node = str(row["node"])
-        if node not in order or is_missing(row["value"]):
-            continue
-        verdict = _verdict_of(row)
-        look = style(verdict) if verdict else None
-        y, x = order.index(node), float(row["value"])
-        mark = ax.scatter(
-            [x],
-            [y],
-            s=110,
-            marker=look.marker if look else "o",
-            color=look.colour if look else "#333333",
-            edgecolors="black",
-            linewidths=0.8,
-            zorder=4,
-        )
-        ax.vlines(x, y - 0.38, y + 0.38, color="black", linewidth=1.2, zorder=3)
-        text = row.get("label")
-        text = f"article: {compact(x)}" if is_missing(text) or not text else str(text)
-        ax.annotate(text, (x, y), xytext=(9, -15), textcoords="offset points", ha="left", fontsize=7.5)
-        key = f"Article: {look.word.lower()}" if look else "Article"
-        handles.setdefault(key, mark)
-    for key, mark in handles.items():
-        mark.set_label(key)
-    return list(handles.values())
-
-
-def _x_max(values: dict[str, float | None], claims: pd.DataFrame | None) -> float:
-    top = max((v for v in values.values() if v is not None), default=1.0)
-    if claims is not None and "value" in claims.columns and claims["value"].notna().any():
-        top = max(top, float(claims["value"].max()))
-    return top * 1.15
-
-
 # --- batch charts -------------------------------------------------------------------------------------------
 
 
@@ -539,11 +342,11 @@ def verdicts_by_group(
 ) -> Figure:
     """Stacked horizontal bars: for each value of ``by`` (an outlet, an article), its claims by verdict;
     groups beyond ``limit`` (by number of claims) are pooled as "Other"."""
-    _need(table, "verdicts", ("verdict", by))
-    fig, ax = _figure()
+    need_columns(table, "verdicts", ("verdict", by))
+    fig, ax = figure()
     ax.set_title(title, loc="left", fontweight="bold")
     if table.empty:
-        _empty_note(ax, "No claims in this run")
+        empty_note(ax, "No claims in this run")
         return fig
     groups = table[by].astype("object").where(table[by].notna(), "(unknown)").astype(str)
     counts = pd.crosstab(groups, table["verdict"]).reindex(columns=list(ORDER), fill_value=0)
@@ -572,7 +375,7 @@ def verdicts_by_group(
         )
         left += widths
     ax.grid(False, axis="y")
-    ax.xaxis.set_major_formatter(_COMPACT)
+    ax.xaxis.set_major_formatter(COMPACT)
     ax.set_xlabel("Numbers found (claims)")
     ax.set_ylabel(by.replace("_", " ").capitalize())
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Verdict", title_fontsize=8)
@@ -583,12 +386,12 @@ def flag_rate(
     history: pd.DataFrame, *, title: str = "Share of checked numbers flagged, run by run"
 ) -> Figure:
     """Over past runs: the share of checked claims that need attention, and of likely errors."""
-    _need(history, "history", ("started", "n_checked", "n_attention", "n_likely_error"))
-    fig, ax = _figure((8.0, 4.0))
+    need_columns(history, "history", ("started", "n_checked", "n_attention", "n_likely_error"))
+    fig, ax = figure((8.0, 4.0))
     ax.set_title(title, loc="left", fontweight="bold")
     data = history.sort_values("started")
     if data.empty:
-        _empty_note(ax, "No past runs yet")
+        empty_note(ax, "No past runs yet")
         return fig
     when = pd.to_datetime(data["started"])
     checked = data["n_checked"].astype(float).where(data["n_checked"] > 0)
@@ -611,8 +414,11 @@ def flag_rate(
         )
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_ylim(bottom=0)
-    _date_axis(ax)
+    date_axis(ax)
     ax.set_xlabel("Run started")
     ax.set_ylabel("Share of checked numbers (%)")
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+__all__ = ["flag_rate", "part_whole", "reference_timeline", "stated_vs_reference", "verdicts_by_group"]

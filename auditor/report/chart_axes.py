@@ -1,0 +1,63 @@
+"""Axes helpers shared by the charts of :mod:`auditor.report.charts`: a blank figure, a column check that names
+what is missing, an empty-chart note, compact number ticks, date axes and the verdict of a plotted row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from auditor.checks.wording import is_missing
+from auditor.errors import DataError
+from auditor.report.formatting import compact
+from auditor.report.verdicts import STYLES
+
+FIGSIZE: Final = (8.0, 5.0)
+
+
+def figure(size: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=size, layout="constrained", dpi=100)
+    ax = fig.add_subplot()
+    ax.grid(True, which="major", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    return fig, ax
+
+
+def need_columns(df: pd.DataFrame, table: str, needed: Sequence[str]) -> None:
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{table} table for the chart lacks column(s) {', '.join(missing)} "
+            f"(got {', '.join(map(str, df.columns)) or 'no columns'}); "
+            f"allowed: a table with {', '.join(needed)}"
+        )
+
+
+def empty_note(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#555555", fontsize=11)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+COMPACT = FuncFormatter(lambda x, _pos: compact(x))
+
+
+def date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def date_x(when: object) -> float:
+    """A date as a matplotlib x coordinate."""
+    return float(mdates.date2num(pd.Timestamp(str(when)).to_pydatetime()))  # type: ignore[no-untyped-call]
+
+
+def verdict_of(row: pd.Series) -> str | None:
+    value = row.get("verdict")
+    return None if is_missing(value) or value not in STYLES else str(value)

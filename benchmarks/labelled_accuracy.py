@@ -1,0 +1,158 @@
+"""Score ``auditor check`` against the hand-labelled real claims in ``tests/cases/labelled/``.
+
+The labels were written by reading the articles, before and independently of the tool's answers
+(``claims_real.yaml``: what each number counts, where, scope, as-of; ``verdicts_real.yaml``: the verdict a
+fact-checker gives using only the shipped reference data). The article texts come from ``../shared/data/news``;
+the script skips when they are absent. Each article is checked as of the date its label gives.
+
+Prints, per labelled set:
+
+* measure accuracy: over labelled claims whose measure is a counted measure of the project (``other``/``none``
+  labels count as right when the tool leaves the measure empty);
+* verdict accuracy: the tool's verdict against the label (``matches`` and ``matches_within_rounding`` are the
+  label ``consistent``; a label's not-checkable reasons are compared as ``not_checkable``);
+* flag precision: of the claims the tool flags (needs_review, likely_error, outdated), the share labelled so;
+* error recall: of the claims labelled likely_error or outdated, the share the tool flags.
+
+Usage: ``python benchmarks/labelled_accuracy.py [--show N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+NEWS = REPO.parent / "shared" / "data" / "news"
+LABELS = REPO / "tests" / "cases" / "labelled"
+#: The corpus names the two label files use, and their files.
+CORPORA = {
+    "fakes_syria": "fakes_syria.jsonl",
+    "reportedly": "reportedly_2015_09.jsonl",
+    "reportedly_2015_09": "reportedly_2015_09.jsonl",
+    "wikipedia_current_events": "wikipedia_current_events_2015_09.jsonl",
+    "wikipedia_current_events_2015_09": "wikipedia_current_events_2015_09.jsonl",
+    "reuters21578_sample": "reuters21578_sample.jsonl",
+}
+FLAGS = frozenset({"needs_review", "likely_error", "outdated"})
+ERRORS = frozenset({"likely_error", "outdated"})
+NO_MEASURE = frozenset({"other", "none"})
+
+
+def load_articles(needed: set[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """The labelled articles by id, read from the shared corpora."""
+    out: dict[str, dict[str, Any]] = {}
+    for corpus in {c for c, _ in needed}:
+        ids = {d for c, d in needed if c == corpus}
+        with (NEWS / CORPORA[corpus]).open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if str(row["id"]) in ids:
+                    out[str(row["id"])] = row
+    return out
+
+
+def run_check(articles: list[dict[str, Any]]) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """``auditor check`` over the articles; the claims rows by (doc, start, end)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "labelled.jsonl"
+        path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+        exe = Path(sys.executable).with_name("auditor")
+        cmd = [str(exe), "check", str(path), "--format", "jsonl", "--fail-on", "never"]
+        res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if res.returncode not in (0, 1):
+        raise SystemExit(res.stderr)
+    rows = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
+    return {(str(r["doc_id"]), int(r["start"]), int(r["end"])): r for r in rows}
+
+
+def find(rows: dict[tuple[str, int, int], dict[str, Any]], label: dict[str, Any]) -> dict[str, Any] | None:
+    """The tool's claim whose span overlaps the labelled span (the longest overlap)."""
+    doc, start, end = str(label["doc"]), int(label["start"]), int(label["end"])
+    best, overlap = None, 0
+    for (d, s, e), row in rows.items():
+        if d == doc and s < end and start < e and min(e, end) - max(s, start) > overlap:
+            best, overlap = row, min(e, end) - max(s, start)
+    return best
+
+
+def tool_verdict(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return "missed"
+    verdict = str(row["verdict"])
+    return "consistent" if verdict.startswith("matches") else verdict
+
+
+def score_measures(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]], show: int) -> None:
+    right = total = 0
+    wrong: Counter[tuple[str, str]] = Counter()
+    for label in labels:
+        row = find(rows, label)
+        want = str(label["measure"])
+        got = "missed" if row is None else str(row.get("measure") or "none")
+        ok = got == want or (want in NO_MEASURE and got in ("none", "missed"))
+        total += 1
+        right += ok
+        if not ok:
+            wrong[(want, got)] += 1
+    print(f"measure accuracy: {right}/{total} = {right / total:.3f}")
+    print(
+        "  most common confusions (label -> tool): "
+        + ", ".join(f"{a}->{b} {n}" for (a, b), n in wrong.most_common(show))
+    )
+
+
+def score_verdicts(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]], show: int) -> None:
+    right = flagged = flagged_ok = errors = errors_caught = 0
+    confusion: Counter[tuple[str, str]] = Counter()
+    for label in labels:
+        want, got = str(label["verdict"]), tool_verdict(find(rows, label))
+        right += got == want
+        confusion[(want, got)] += 1
+        if got in FLAGS:
+            flagged += 1
+            flagged_ok += want in FLAGS
+        if want in ERRORS:
+            errors += 1
+            errors_caught += got in FLAGS
+    n = len(labels)
+    print(f"verdict accuracy: {right}/{n} = {right / n:.3f}")
+    precision = f"{flagged_ok / flagged:.3f}" if flagged else "n/a"
+    print(f"flag precision: {flagged_ok}/{flagged} = {precision}")
+    recall = f"{errors_caught / errors:.3f}" if errors else "n/a"
+    print(f"error recall: {errors_caught}/{errors} = {recall}")
+    print(
+        "  confusion (label -> tool): "
+        + ", ".join(f"{a}->{b} {k}" for (a, b), k in confusion.most_common(show))
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--show", type=int, default=12, help="how many confusions to print")
+    args = ap.parse_args()
+    if not NEWS.exists():
+        print(f"skipped: {NEWS} not found (the corpora live in ../shared/data/news)")
+        return 0
+    claims = yaml.safe_load((LABELS / "claims_real.yaml").read_text(encoding="utf-8"))["claims"]
+    verdicts = yaml.safe_load((LABELS / "verdicts_real.yaml").read_text(encoding="utf-8"))["verdicts"]
+    articles = load_articles({(c["corpus"], str(c["doc"])) for c in claims + verdicts})
+    print(f"claims_real.yaml: {len(claims)} labelled claims")
+    score_measures(claims, run_check(list(articles.values())), args.show)
+    dates = {str(v["doc"]): v["date"] for v in verdicts}
+    dated = [{**articles[d], "date": when} for d, when in dates.items() if d in articles]
+    print(f"verdicts_real.yaml: {len(verdicts)} labelled verdicts in {len(dated)} articles")
+    score_verdicts(verdicts, run_check(dated), args.show)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

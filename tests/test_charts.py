@@ -4,6 +4,8 @@ Expectations per chart live in tests/cases/charts.yaml."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -175,6 +177,28 @@ def test_flag_rate_plots_the_share_of_checked_numbers() -> None:
     line = fig.axes[0].get_lines()[0]
     expected = (history["n_attention"] / history["n_checked"]).to_list()
     assert list(line.get_ydata()) == pytest.approx(expected)
+
+
+def test_flag_rate_of_one_run_does_not_span_empty_years() -> None:
+    one = pd.DataFrame(
+        {
+            "started": [pd.Timestamp("2015-10-21 06:00")],
+            "n_checked": [8],
+            "n_attention": [2],
+            "n_likely_error": [1],
+        }
+    )
+    low, high = charts.flag_rate(one).axes[0].get_xlim()
+    assert high - low <= 1.0  # matplotlib x units are days
+
+
+def test_importing_the_charts_keeps_a_notebooks_backend() -> None:
+    code = (
+        "import matplotlib; matplotlib.use('svg'); import auditor.report.charts, auditor.report.part_whole_chart; "
+        "assert matplotlib.get_backend() == 'svg', matplotlib.get_backend()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_flag_rate_adds_the_current_run_once() -> None:

@@ -415,6 +415,11 @@ def flag_rate(
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     ax.set_ylim(bottom=0)
     date_axis(ax)
+    first, last = when.min(), when.max()
+    if last - first < pd.Timedelta(days=1):
+        # one run (or runs within a day): matplotlib would widen a single date to four years of empty axis
+        middle = first + (last - first) / 2
+        ax.set_xlim(date_x(middle - pd.Timedelta(hours=12)), date_x(middle + pd.Timedelta(hours=12)))
     ax.set_xlabel("Run started")
     ax.set_ylabel("Share of checked numbers (%)")
     ax.legend(loc="upper left", fontsize=8)

@@ -321,6 +321,21 @@ def test_index_lists_every_run_newest_first(tmp_path: Path) -> None:
     assert (tmp_path / "index-flag-rate.png").is_file()
 
 
+def test_index_headline_survives_a_rerun_that_found_nothing_new(tmp_path: Path) -> None:
+    runs = _runs()
+    rerun = {
+        **runs.iloc[-1].to_dict(),
+        "run_id": "rerun",
+        "started": pd.Timestamp(RUN_INFO.started) + pd.Timedelta(hours=1),
+    }
+    rerun.update(n_documents=0, n_claims=0, n_checked=0, n_attention=0, n_likely_error=0, n_not_checkable=0)
+    doc = _page(render_index(tmp_path, pd.concat([runs, pd.DataFrame([rerun])], ignore_index=True)))
+    assert _text(doc.get_element_by_id("summary")).endswith(
+        "11 numbers found · 9 checked · 4 need attention · 2 likely errors · 2 not checkable"
+    )
+    assert "found no new numbers" in _text(doc.get_element_by_id("latest-note"))
+
+
 def test_index_refuses_a_runs_table_without_counts(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"lacks column\(s\) n_checked.*allowed: a table with run_id"):
         render_index(tmp_path, _runs().drop(columns="n_checked"))

@@ -206,8 +206,11 @@ def render_index(reports_root: Path, runs: pd.DataFrame, *, tool_version: str = 
                 "n_likely_error": f"{cov.likely_errors:,}",
                 "n_not_checkable": f"{cov.not_checkable:,}",
                 "summary": cov.line(),
+                "found_any": cov.found > 0,
             }
         )
+    # the headline is the newest run that read any numbers: a re-run that found nothing new keeps it
+    headline = next((e for e in entries if e["found_any"]), entries[0] if entries else None)
     shown = []
     if len(data) >= 2:
         fig = charts.flag_rate(data)
@@ -223,5 +226,5 @@ def render_index(reports_root: Path, runs: pd.DataFrame, *, tool_version: str = 
                 "alt": f"Line chart of the flag rate over {len(data)} runs.",
             }
         )
-    page = _render("runs.html.j2", runs=entries, charts=shown, tool_version=tool_version)
+    page = _render("runs.html.j2", runs=entries, headline=headline, charts=shown, tool_version=tool_version)
     return write_text(reports_root / "index.html", page)

@@ -92,6 +92,25 @@ def test_summary_line_counts_the_run_in_words(report: Path) -> None:
     assert summary == "11 numbers found · 9 checked · 4 need attention · 2 likely errors · 2 not checkable"
 
 
+def test_run_page_lists_flagged_claims_above_the_articles(report: Path) -> None:
+    run = load_run()
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert html.index('id="flagged-list"') < html.index('id="articles-table"')
+    items = _page(report / "index.html").get_element_by_id("flagged-list").findall("li")
+    assert (
+        len(items) == run["verdicts"]["verdict"].isin(["needs_review", "likely_error", "outdated"]).sum() == 4
+    )
+    ranks = [STYLES[next(v for v in STYLES if item.find(f".//span[@class='status v-{v}']") is not None)].rank
+             for item in items]  # fmt: skip
+    assert ranks == sorted(ranks)
+    for item in items:
+        href = item.find(".//a").get("href")
+        page, card = href.split("#")
+        assert _page(report / page).get_element_by_id(card) is not None
+        assert item.find(".//mark").text
+        assert _text(item.find(".//p[@class='finding']"))
+
+
 def test_articles_are_listed_worst_first_with_word_and_icon(report: Path) -> None:
     rows = _page(report / "index.html").get_element_by_id("articles-table").findall(".//tbody/tr")
     titles = [_text(r.find(".//td[@class='title']")) for r in rows]

@@ -30,6 +30,7 @@ from auditor.report.views import (
     article_filename,
     article_rows,
     article_view,
+    flagged_claims,
     prepare,
     records,
 )
@@ -127,6 +128,7 @@ def render_run_report(
             tool_version=run.tool_version,
             summary=coverage.line(),
             articles=rows,
+            flagged=flagged_claims(tables),
             charts=shown,
             runs_index_href=runs_index_href,
         )

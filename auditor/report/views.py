@@ -160,6 +160,47 @@ def article_rows(tables: RunTables) -> list[dict[str, Any]]:
     return rows
 
 
+def flagged_claims(tables: RunTables) -> list[dict[str, Any]]:
+    """Every claim of the run that needs a look, worst first: its article, quote (number marked), verdict,
+    one-line finding and the link to its card on the article page."""
+    claims = tables.claims
+    flagged_docs = set(claims.loc[claims["verdict"].isin(list(ATTENTION)), "doc_id"])
+    if not flagged_docs:
+        return []
+    titles = {str(d["doc_id"]): _title(d["title"], d["doc_id"]) for d in records(tables.documents)}
+    messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for finding in records(tables.findings[tables.findings["doc_id"].isin(list(flagged_docs))]):
+        messages.setdefault((str(finding["doc_id"]), str(finding["claim_id"])), []).append(finding)
+    out: list[dict[str, Any]] = []
+    for doc_id, group in claims[claims["doc_id"].isin(list(flagged_docs))].groupby("doc_id", sort=False):
+        rows = sorted(records(group), key=lambda c: int(c["start"]))
+        anchors = _anchors([str(c["claim_id"]) for c in rows])
+        for claim in rows:
+            verdict = str(claim["verdict"])
+            if verdict not in ATTENTION:
+                continue
+            found = messages.get((str(doc_id), str(claim["claim_id"])), [])
+            found.sort(
+                key=lambda f: (_SEVERITY_RANK.get(str(f["severity"]), 9), STYLES[str(f["verdict"])].rank)
+            )
+            sentence, surface = str(claim["sentence"]), str(claim["surface"])
+            at = sentence.find(surface)
+            card = anchors[str(claim["claim_id"])].removeprefix("claim-")
+            out.append(
+                {
+                    "verdict": verdict,
+                    "title": titles.get(str(doc_id), str(doc_id)),
+                    "quote_before": sentence[:at] if at >= 0 else sentence,
+                    "quote_mark": surface if at >= 0 else "",
+                    "quote_after": sentence[at + len(surface) :] if at >= 0 else "",
+                    "finding": str(found[0]["message"]) if found else _default_finding(verdict, None),
+                    "href": f"articles/{article_filename(str(doc_id))}#card-{card}",
+                }
+            )
+    out.sort(key=lambda r: STYLES[r["verdict"]].rank)
+    return out
+
+
 def _severity_key(row: Mapping[str, Any]) -> tuple[int, int]:
     """Worst verdict first, then the article with most claims of that verdict."""
     bad = row["worst"]

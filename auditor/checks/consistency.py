@@ -131,6 +131,28 @@ def _close(a: pd.Series, b: pd.Series, params: Params) -> pd.Series:
     return pd.Series(ratio <= params.number("max_ratio"), index=a.index)
 
 
+#: Words between two figures of one sentence that make them one quantity at two times ("rose to A from B", "A,
+#: up from B", "A, compared with B a year earlier"), not the same quantity stated twice.
+_TWO_TIMES: Final = re.compile(
+    r"\b(?:from|to|compared|versus|vs|against|than|up|down|rose|fell|earlier|ago|before|previously|last)\b",
+    re.I,
+)
+
+
+def _two_times(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
+    """Pairs of one sentence whose figures the text links as a change over time."""
+    found = claims.set_index(["doc_id", "claim_id"])
+    sentence = found["sentence"] if "sentence" in found.columns else None
+    out = []
+    for doc, a, b in zip(pairs["doc_id"], pairs["claim_id_a"], pairs["claim_id_b"], strict=True):
+        if sentence is None or sentence.get((doc, a)) != sentence.get((doc, b)):
+            out.append(False)
+            continue
+        text = str(sentence.get((doc, a)))
+        out.append(bool(_TWO_TIMES.search(text)))
+    return pd.Series(out, index=pairs.index, dtype=bool)
+
+
 # --- conflicting_statements -------------------------------------------------------------------------------------
 
 
@@ -162,7 +184,7 @@ def conflicting_statements(data: CheckInput, params: Params) -> pd.DataFrame:
     clash = ~overlaps(pairs["hard_low_a"], pairs["hard_high_a"], pairs["hard_low_b"], pairs["hard_high_b"])
     large = pairs[["point_a", "point_b"]].min(axis=1) >= params.number("min_value")
     keep = clash & large & _close(pairs["point_a"], pairs["point_b"], params) & _attribution_compatible(pairs)
-    pairs = pairs[keep].drop_duplicates(["doc_id", "claim_id_b"])
+    pairs = pairs[keep & ~_two_times(pairs, claims)].drop_duplicates(["doc_id", "claim_id_b"])
     out = [
         {
             "doc_id": row["doc_id"],

@@ -18,7 +18,7 @@ sentence, and only over sentences that hold the claims a check needs.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,41 @@ _LEVEL: Final = re.compile(r"\b(?:from|to|at)\s+$", re.I)
 
 def _pct(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _newsroom_pct(value: float) -> str:
+    """A relative change as a newsroom writes it: one decimal (11.5%), whole numbers from 100% on."""
+    return f"{value:.0f}%" if abs(value) >= 100 else f"{value:.1f}".removesuffix(".0") + "%"
+
+
+_FALL: Final = re.compile(
+    r"\b(?:fell|fall|falls|fallen|down|drop\w*|declin\w*|decreas\w*|slip\w*|slid\w*|"
+    r"plung\w*|cut|shr[iu]nk\w*|lower)\b",
+    re.I,
+)
+_RISE: Final = re.compile(
+    r"\b(?:rose|rise|rises|risen|up|gain\w*|increas\w*|grew|grow\w*|jump\w*|climb\w*|"
+    r"surg\w*|soar\w*|higher)\b",
+    re.I,
+)
+
+
+def _from_to(levels: list[Any], context: str) -> tuple[Any, Any]:
+    """The two levels in reading order, as (from, to): "to A from B" and "A, up/down from B" state the earlier
+    level second; without "from"/"to", the verb decides (a fall starts at the higher level)."""
+    first, second = levels
+    between = gap_text(first, second)
+    lead = str(first.sentence[: int(first.rel)])[-30:]
+    if re.search(r"\bfrom\b", between, re.I) and not re.search(r"\bfrom\b", lead, re.I):
+        return second, first
+    if re.search(r"\bfrom\b", lead + between, re.I):
+        return first, second
+    verb = lead + " " + between + " " + context
+    if _FALL.search(verb) and not _RISE.search(verb):
+        return (first, second) if first.point >= second.point else (second, first)
+    if _RISE.search(verb) and not _FALL.search(verb):
+        return (first, second) if first.point <= second.point else (second, first)
+    return first, second
 
 
 # --- percent_breakdown ------------------------------------------------------------------------------------------
@@ -201,7 +236,7 @@ def percent_of_count(data: CheckInput, params: Params) -> pd.DataFrame:
     "percent_vs_points",
     verdicts=("needs_review",),
     params={"tolerance": Param("float", 0.05, "points of slack beyond rounding", minimum=0)},
-    fields=("from_level", "to_level", "points", "relative"),
+    fields=("from_level", "to_level", "points", "relative", "direction"),
 )
 def percent_vs_points(data: CheckInput, params: Params) -> pd.DataFrame:
     """A change between two stated percentages given in the wrong unit (percent vs percentage points)."""
@@ -222,7 +257,7 @@ def percent_vs_points(data: CheckInput, params: Params) -> pd.DataFrame:
             )[:2]
             if len(levels) < 2:
                 continue
-            first, second = sorted(levels, key=lambda r: r.rel)
+            first, second = _from_to(sorted(levels, key=lambda r: r.rel), before)
             if first.point <= 0:
                 continue
             top, bottom = (second, first) if second.point >= first.point else (first, second)
@@ -252,7 +287,8 @@ def percent_vs_points(data: CheckInput, params: Params) -> pd.DataFrame:
                             "from_level": str(first.surface),
                             "to_level": str(second.surface),
                             "points": _pct(points).removesuffix("%"),
-                            "relative": _pct(points / first.point * 100),
+                            "relative": _newsroom_pct(points / first.point * 100),
+                            "direction": "rise" if second.point >= first.point else "fall",
                         },
                     }
                 )

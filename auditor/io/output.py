@@ -16,11 +16,9 @@ batch lines up under one header; long cells are cut with ``…``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from functools import reduce
 from pathlib import Path
 from typing import Final, Protocol, TextIO
@@ -29,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.errors import UsageError
+from auditor.io.destinations import open_text
 
 FORMATS: Final = ("table", "csv", "json", "jsonl")
 
@@ -108,30 +107,14 @@ def write_table(df: pd.DataFrame, fmt: str, stream: TextIO, *, columns: Sequence
 
 @contextmanager
 def atomic_output(path: str | Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """A text stream whose content replaces ``path`` in one step when the block ends without an exception.
+    """A text stream onto ``path`` for ``-o PATH``, written as :func:`auditor.io.destinations.open_text` says.
 
-    The data goes to a temporary file beside ``path`` that is renamed over it (``os.replace``); on an
-    exception the temporary file is removed and ``path`` is left as it was.
+    A regular or new file is replaced in one step when the block ends without an exception (on an exception
+    it is left as it was); ``/dev/null``, other character devices and named pipes are written straight through;
+    ``-`` is standard output; a folder is refused with :class:`~auditor.errors.OutputError`.
     """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(tmp).chmod(0o666 & ~_umask())
-        Path(tmp).replace(target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            Path(tmp).unlink()
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with open_text(path, encoding=encoding) as stream:
+        yield stream
 
 
 # --- machine formats ----------------------------------------------------------------------------------------

@@ -12,9 +12,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -26,6 +24,7 @@ import pandas as pd
 from auditor.claims.lexicon import iso3_codes
 from auditor.claims.places import REGIONS, region_members
 from auditor.errors import ReferenceDataError
+from auditor.io.destinations import write_bytes
 from auditor.reference.integrity import COLUMNS, finish
 from auditor.reference.parsing import FILE, LINE, dates, numbers, read_rows, refuse
 from auditor.resources import reference_dir
@@ -187,25 +186,8 @@ def pack_csv_text(table: pd.DataFrame) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and :func:`os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).chmod(0o666 & ~_umask())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Write ``data`` to ``path`` as :func:`auditor.io.destinations.write_bytes` does (atomically for a file)."""
+    write_bytes(path, data, make_parents=True)
 
 
 def write_pack_csv(table: pd.DataFrame, path: Path) -> str:

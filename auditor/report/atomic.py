@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,26 +17,16 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from auditor.errors import OutputError
+from auditor.io import destinations
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (creating parent folders); returns ``path``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(path, f"cannot create the folder or a temporary file ({exc.strerror})") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).chmod(0o644)
-        Path(tmp).replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise OutputError(path, f"cannot write ({exc.strerror})") from exc
+    """Write ``data`` to ``path`` atomically (creating parent folders); returns ``path``.
+
+    ``/dev/null``, other character devices, named pipes and ``-`` (standard output) are written straight
+    through and a folder is refused: see :mod:`auditor.io.destinations`.
+    """
+    destinations.write_bytes(path, data, make_parents=True)
     return path
 
 

@@ -106,10 +106,10 @@ def _eurostat(loaded: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _population(loaded: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every year the World Bank publishes (pre-war and historic claims need the old years), and region sums."""
     table = loaded["worldbank_population"]
-    recent = table.loc[_year(table) >= 2011]
-    countries = recent.loc[recent["location"] != "World"]
-    return pd.concat([recent, region_sums(countries, SUMMED_REGIONS)])
+    countries = table.loc[table["location"] != "World"]
+    return pd.concat([table, region_sums(countries, SUMMED_REGIONS)])
 
 
 def _vdc(loaded: dict[str, pd.DataFrame]) -> pd.DataFrame:

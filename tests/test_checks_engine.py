@@ -288,3 +288,41 @@ def test_an_article_is_never_checked_against_a_figure_taken_from_it() -> None:
     assert verdict["other-article"] == "matches"
     assert verdict["wire-2015-0921"] == "not_checkable"
     assert set(result.findings["doc_id"]) == {"other-article"}
+
+
+#: An estimate that counts more (indirect deaths) beside a documented toll: (claimed, expected verdict).
+UPPER_BOUND_CASES = [
+    pytest.param(290000, "not_checkable", id="a documented toll below the estimate is not contradicted"),
+    pytest.param(470000, "matches", id="the estimate itself is confirmed"),
+    pytest.param(4700000, "likely_error", id="ten times the estimate is still an error"),
+]
+
+
+@pytest.mark.parametrize(("value", "verdict"), UPPER_BOUND_CASES)
+def test_an_upper_bound_estimate_never_flags_a_lower_documented_toll(value: int, verdict: str) -> None:
+    claims = claims_frame(
+        [
+            {
+                "surface": f"{value:,}",
+                "value": value,
+                "precision": 10000,
+                "measure": "deaths",
+                "location": "SYR",
+            }
+        ],
+        date="2016-08-15",
+    )
+    references = reference_frame(
+        [
+            {
+                "series": "scpr.published.deaths",
+                "location": "SYR",
+                "date": "2016-02-11",
+                "value": 470000,
+                "cumulative": True,
+                "publisher": "Syrian Centre for Policy Research",
+            }
+        ]
+    )
+    result = check_claims(claims, references=references, rules=load_rules())
+    assert result.verdicts["verdict"].tolist() == [verdict]

@@ -41,6 +41,7 @@ from auditor.claims import places
 
 #: Verdicts a comparison can give, most favourable first.
 _ORDER: Final = ("matches", "matches_within_rounding", "needs_review", "likely_error")
+_MATCHES: Final = _ORDER[:2]
 
 
 def _subject(data: CheckInput, spec_id: str, claim: Mapping[str, Any], location: object) -> str:
@@ -117,6 +118,12 @@ def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd
         return rows.assign(verdict=pd.Series(dtype="object"))
     growth = params.number("cumulative_growth")
     rows = rows.assign(verdict=classify(rows, review_ratio, params.number("open_slack"), growth))
+    # an upper-bound series (an estimate that counts more) does not contradict a claim below it
+    upper = {s.id for s in data.specs if s.upper_bound}
+    below = (
+        rows["spec_id"].isin(upper) & ~rows["verdict"].isin(_MATCHES) & (rows["point"] < rows["ref_value"])
+    )
+    rows = rows.loc[~below]
     rows = rows.assign(rank=rows["verdict"].map(_ORDER.index))
     return rows.sort_values(["rank", "gap_days"]).drop_duplicates(KEYS).reset_index(drop=True)
 

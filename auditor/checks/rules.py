@@ -54,6 +54,7 @@ REFERENCE_KEYS: Final = (
     "annual",
     "align",
     "min_share",
+    "upper_bound",
     "label",
     "note",
 )
@@ -390,6 +391,9 @@ def _reference(at: _At, raw: object, defaults: Mapping[str, Any], measures: tupl
     annual = merged.get("annual", False)
     if not isinstance(annual, bool):
         raise at.within(data, "annual").error("must be true or false", "annual", annual)
+    upper_bound = data.get("upper_bound", False)
+    if not isinstance(upper_bound, bool):
+        raise at.within(data, "upper_bound").error("must be true or false", "upper_bound", upper_bound)
     max_days = _number(at.within(data, "max_days"), merged.get("max_days"), "max_days", 0)
     default_place = data.get("default_place")
     if default_place is not None:
@@ -410,6 +414,7 @@ def _reference(at: _At, raw: object, defaults: Mapping[str, Any], measures: tupl
         align=align,
         min_share=_number(at.within(data, "min_share"), merged.get("min_share", 0.0), "min_share"),
         label=label,
+        upper_bound=upper_bound,
     )
 
 

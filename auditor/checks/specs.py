@@ -223,6 +223,9 @@ class ReferenceSpec:
     align: Literal["latest", "same_year"]
     min_share: float
     label: str | None
+    #: the series counts more than the claims it verifies usually do (an estimate including indirect deaths):
+    #: a claim below it is neither confirmed nor contradicted by it, only one near it or above it is judged
+    upper_bound: bool = False
 
     @property
     def needs_origin(self) -> bool:

@@ -58,7 +58,7 @@ CURATED_COLUMNS: Final = (
     "corpus",
     "retrieved",
 )
-_PUBLISHED_SERIES: Final = re.compile(r"[a-z]+\.published\.[a-z_]+")
+_PUBLISHED_SERIES: Final = re.compile(r"[a-z][a-z_]*\.published\.[a-z_]+")
 _SERIES_FORM: Final = ("<publisher>.published.<measure>",)
 _PRECISIONS: Final = ("day", "month")
 _BOOL: Final = ("false", "true")

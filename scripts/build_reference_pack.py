@@ -134,6 +134,7 @@ PACK: tuple[PackFile, ...] = (
         _popstats,
     ),
     PackFile("unhcr_syria_regional.csv", ("unhcr_syria_regional",), _regional),
+    PackFile("unhcr_asylum_monthly.csv", ("unhcr_asylum_monthly",), _only("unhcr_asylum_monthly")),
     PackFile("idmc_displacement.csv", ("idmc_displacement",), _idmc),
     PackFile("eurostat_asylum.csv", ("eurostat_first_time_by_citizenship", "eurostat_totals"), _eurostat),
     PackFile("ucdp_brd.csv", ("ucdp_brd",), _since("ucdp_brd", 2005)),

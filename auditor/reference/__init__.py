@@ -34,6 +34,7 @@ from auditor.reference.loaders_unhcr import (
     load_unhcr_syria_regional,
     load_unhcr_syria_regional_raw,
 )
+from auditor.reference.loaders_unhcr_monthly import load_unhcr_asylum_monthly
 from auditor.reference.pack import load_reference, read_manifest, verify_manifest
 
 #: One loader per public format, by the key of its citation in :data:`auditor.reference.sources.SOURCES`.
@@ -43,6 +44,7 @@ LOADERS: Final[dict[str, Callable[[Path], pd.DataFrame]]] = {
     "unhcr_popstats_by_asylum": load_unhcr_popstats_by_asylum,
     "unhcr_popstats_syria_detail": load_unhcr_popstats_syria_detail,
     "unhcr_syria_regional": load_unhcr_syria_regional,
+    "unhcr_asylum_monthly": load_unhcr_asylum_monthly,
     "idmc_displacement": load_idmc_displacement,
     "eurostat_first_time_by_citizenship": load_eurostat_asylum_by_citizenship,
     "eurostat_totals": load_eurostat_asylum_totals,
@@ -62,6 +64,7 @@ __all__ = [
     "load_published_death_tolls",
     "load_reference",
     "load_ucdp_brd",
+    "load_unhcr_asylum_monthly",
     "load_unhcr_popstats_by_asylum",
     "load_unhcr_popstats_by_origin",
     "load_unhcr_popstats_json",

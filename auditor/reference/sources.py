@@ -85,6 +85,18 @@ SOURCES: Final[dict[str, Source]] = {
             _POPSTATS + "unhcr_popstats_syria_detail.csv",
         ),
         Source(
+            "unhcr_asylum_monthly",
+            "UNHCR",
+            "Population Statistics, asylum seekers (monthly data)",
+            _gh(
+                _LUCIFY,
+                "e25aa012e46dfcbf301fb17e74a96e3cf796da6b",
+                "data/unhcr_popstats_export_asylum_seekers_monthly.csv",
+            ),
+            "2017-08-09",
+            "data/reference/unhcr_asylum_applications_monthly/unhcr_asylum_applications_monthly_2012_2017.csv",
+        ),
+        Source(
             "unhcr_syria_regional",
             "UNHCR",
             "Syria Regional Refugee Response portal",

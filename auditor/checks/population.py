@@ -3,12 +3,44 @@ date, by the population series of the reference pack."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.comparison import KEYS, READING_PARAMS, source_label, stated_point, with_intervals
 from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
+
+#: A claim scaled down by one of these factors that fits the population may be a slipped decimal point or scale
+#: word ("108 million" for 10.8 million): the message names the smaller figure.
+_SLIPS: Final = ((10, "A tenth"), (100, "A hundredth"), (1000, "A thousandth"), (1_000_000, "A millionth"))
+#: The smallest share of the population the scaled-down figure must reach to be offered as the likely reading.
+_SLIP_MIN_SHARE: Final = 0.01
+#: Below this multiple of the population an overshoot is more likely another figure than a slipped digit
+#: ("90 million Iraqis" for a population of 37.6 million).
+_SLIP_MIN_RATIO: Final = 3.0
+
+
+def slip_note(claimed: float, population: float) -> str:
+    """The sentence naming a decimal slip, or "" when no power of ten brings the claim into a plausible share.
+
+    ``(108e6, 19.9e6)`` -> " A tenth of it, 10.8 million, would be 54% of that population: check the decimal
+    point and the scale word."
+    """
+    if claimed < _SLIP_MIN_RATIO * population:
+        return ""
+    for factor, name in _SLIPS:
+        scaled = claimed / factor
+        if scaled <= population:
+            share = scaled / population
+            if share < _SLIP_MIN_SHARE:
+                return ""
+            return (
+                f" {name} of it, {say.amount(scaled)}, would be {share:.0%} of that population: check the "
+                "decimal point and the scale word."
+            )
+    return ""
 
 
 @per_table
@@ -36,7 +68,7 @@ def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
         ),
         "tolerance": Param("float", 0.0, "relative margin over the population", minimum=0),
     },
-    fields=("population", "population_place", "publisher", "by_date"),
+    fields=("population", "population_place", "publisher", "by_date", "slip"),
 )
 def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
     """A count of people larger than the population of its place or origin."""
@@ -88,6 +120,7 @@ def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
                 "population_place": say.place_phrase(row["pop_place"]).removeprefix("in "),
                 "publisher": str(row["publisher"]),
                 "by_date": say.date_phrase(row["date"]),
+                "slip": slip_note(float(row["point"]), float(row["population"])),
             },
         }
         for row in records(over)

@@ -90,6 +90,15 @@ class DocumentError(DataError):
         super().__init__(f"{_where(path, line)}: {reason}")
 
 
+class DateError(DataError):
+    """A value is not a date the reader accepts: names the value, why, and (in ``reason``) the forms allowed."""
+
+    def __init__(self, value: object, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{value!r} is not a date: {reason}")
+
+
 class ReferenceDataError(DataError):
     """A reference dataset is malformed: names the file, row and column, the bad value and what is allowed."""
 
@@ -138,6 +147,28 @@ class UsageError(AuditorError, ValueError):
         self.allowed = sorted(str(a) for a in allowed) if allowed is not None else None
         why = f": {reason}" if reason else ""
         super().__init__(f"option {option} got {value!r}{why}{_allowed(self.allowed)}")
+
+
+class ArgumentTypeError(AuditorError, TypeError):
+    """A Python function was given an argument of a type it does not take: names the argument, the type given and
+    the types wanted."""
+
+    def __init__(self, argument: str, value: object, wanted: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.wanted = wanted
+        super().__init__(f"argument {argument!r} must be {wanted}, got {type(value).__name__} {value!r}")
+
+
+class ArgumentValueError(AuditorError, ValueError):
+    """A Python function was given an argument of the right type but a value it cannot use: names the argument,
+    the value and what is allowed."""
+
+    def __init__(self, argument: str, value: object, reason: str) -> None:
+        self.argument = argument
+        self.value = value
+        self.reason = reason
+        super().__init__(f"argument {argument!r} got {value!r}: {reason}")
 
 
 class StoreError(AuditorError, OSError):

@@ -53,6 +53,7 @@ NOT_CHECKABLE_REASONS: Final = (
     "no_reference",
     "no_location",
     "no_reference_near_date",
+    "no_date",
     "ambiguous",
 )
 SEVERITIES: Final = ("info", "warning", "error")

@@ -136,7 +136,7 @@ def test_a_missing_as_of_is_the_article_date() -> None:
     refs = reference_frame(REFERENCES)
     without = check_claims(claims, references=refs, rules=load_rules())
     with_dates = check_claims(claims, documents, references=refs, rules=load_rules())
-    assert without.verdicts.loc[0, "reason"] == "ambiguous"
+    assert without.verdicts.loc[0, "reason"] == "no_date"
     assert with_dates.verdicts.loc[0, "verdict"] == "matches"
 
 

@@ -10,10 +10,10 @@ every part has an observation; the sum is dated by its oldest part.
 
 A claim that aligns with nothing gets one reason, from the furthest stage any entry reached for it: ``no_measure``
 (no measure read), ``no_reference`` (no entry covers the measure, or the series has no data for the place),
-``no_location`` (an entry covers the measure but the claim has no place or origin to look up), ``ambiguous`` (data
-exist but the claim has no as-of date, or the claim is below ``min_share`` of the observation: "23 civilians
-killed" in one attack is not a national death toll), ``no_reference_near_date`` (data exist, none close enough
-before the date).
+``no_location`` (an entry covers the measure but the claim has no place or origin to look up), ``no_date`` (data
+exist but the claim has no as-of date: its article has no readable date and the sentence gives none),
+``ambiguous`` (the claim is below ``min_share`` of the observation: "23 civilians killed" in one attack is not a
+national death toll), ``no_reference_near_date`` (data exist, none close enough before the date).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ _REASON_AT: Final = {
     -1: "no_reference",  # no entry covers the measure and kind
     0: "no_location",  # an entry covers it, but no place (or origin) to look up
     1: "no_reference",  # the series has no data for that place
-    2: "ambiguous",  # data exist, but the claim has no as-of date
+    2: "no_date",  # data exist, but the claim has no as-of date (the article has none, the sentence gives none)
     3: "no_reference_near_date",  # dated, but no observation on or before it
     4: "no_reference_near_date",  # observations exist, none within max_days
     5: "ambiguous",  # an observation is near, but the claim is far below its scale (one event, one town)

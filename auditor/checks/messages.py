@@ -17,6 +17,18 @@ import pandas as pd
 
 from auditor.checks.wording import grouped, is_missing, place_name, spoken
 
+#: Why a claim could not be checked, in words (keys are :data:`auditor.schemas.NOT_CHECKABLE_REASONS`); they read
+#: after "Not checkable:" and after "Not checked because".
+REASON_WORDS: Final = {
+    "no_measure": "the auditor could not tell what the number counts",
+    "no_reference": "no reference dataset covers this measure and place",
+    "no_location": "the sentence does not say which place the number is about",
+    "no_reference_near_date": "no reference observation is close enough to the claim's date",
+    "no_date": "the article has no publication date (or one that could not be read) and the sentence gives no "
+    "date; give one with --date YYYY-MM-DD, or a date field in JSONL",
+    "ambiguous": "the sentence can be read in more than one way",
+}
+
 #: How a named region reads after "in".
 _REGION_PHRASES: Final = {
     "World": "worldwide",

@@ -20,7 +20,7 @@ from typing import Any, Final
 import pandas as pd
 
 from auditor.checks.engine import CheckResult
-from auditor.checks.messages import amount, what
+from auditor.checks.messages import REASON_WORDS, amount, what
 from auditor.checks.registry import records
 from auditor.checks.verdicts import lead_findings
 from auditor.checks.wording import is_missing, place_name, spoken
@@ -137,6 +137,11 @@ def _quote(sentence: str, surface: str) -> str:
     return ("…" if start else "") + text + ("…" if start + _QUOTE_WIDTH < len(sentence) else "")
 
 
+def _why_not_checked(reasons: pd.Series) -> pd.Series:
+    """Per claim without a finding: why it was not checked, in words (empty for the others)."""
+    return reasons.map(lambda r: f"Not checkable: {REASON_WORDS[r]}." if isinstance(r, str) else "")
+
+
 def editor_view(claims: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
     """One row per claim for a terminal: doc, quote, reading, verdict, reference, source, finding."""
     flat = flat_view(claims, result)
@@ -157,7 +162,7 @@ def editor_view(claims: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
             "verdict": verdict,
             "reference": reference,
             "source": flat["source"].fillna(""),
-            "finding": flat["message"].fillna(""),
+            "finding": flat["message"].fillna(_why_not_checked(flat["reason"])),
         },
         index=flat.index,
     )

@@ -9,8 +9,9 @@ read yields no claim, never an exception.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
-from datetime import date
+from dataclasses import replace
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -21,6 +22,7 @@ from auditor.claims.context import ContextReader
 from auditor.claims.numeric_rules import default_numeric_rules
 from auditor.claims.scanner import Mention, Scanner
 from auditor.claims.sentences import sentence_span, sentence_starts
+from auditor.io.dates import as_date, check_order
 from auditor.io.documents import Document
 from auditor.schemas import ClaimsSchema, columns, validate
 
@@ -120,16 +122,24 @@ def extract_claims(
     text_or_documents: str | Document | Iterable[Document],
     *,
     all_numbers: bool = False,
-    doc_date: date | None = None,
+    date: dt.date | str | None = None,
+    date_order: str | None = None,
 ) -> pd.DataFrame:
     """Extract the claims of one text or of several documents into one validated claims table.
 
-    A plain string is treated as one document with id ``"text"`` (and ``doc_date`` as its date).
+    A plain string is treated as one document with id ``"text"``. ``date`` is the publication date (a
+    :class:`datetime.date` or a string such as ``"2015-10-01"``, ``"1 Oct 2015"``, or ``"01/10/2015"`` with
+    ``date_order="dmy"`` or ``"mdy"``); given with documents, it replaces their own dates, like ``--date``. A date
+    of another type raises :class:`~auditor.errors.ArgumentTypeError`, an unreadable one
+    :class:`~auditor.errors.ArgumentValueError`, both naming the argument.
     """
+    day = as_date(date, "date", order=check_order(date_order))
     if isinstance(text_or_documents, str):
-        docs: Iterable[Document] = [Document(doc_id="text", text=text_or_documents, date=doc_date)]
+        docs: Iterable[Document] = [Document(doc_id="text", text=text_or_documents, date=day)]
     elif isinstance(text_or_documents, Document):
         docs = [text_or_documents]
     else:
         docs = text_or_documents
+    if day is not None:
+        docs = (replace(d, date=day) for d in docs)
     return default_extractor().frame(docs, all_numbers=all_numbers)

@@ -11,6 +11,7 @@ parseable.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
@@ -27,7 +28,7 @@ from auditor.commands.options import (
     rules_option,
 )
 from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, DocumentError, UsageError
-from auditor.io.documents import read_documents
+from auditor.io.documents import Document, read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
 
 _FILE_TABLE_WIDTH = 10_000
@@ -65,6 +66,7 @@ def command(
     *,
     paths: tuple[str, ...],
     as_of: date | None,
+    date_order: str | None,
     references: tuple[Path, ...],
     rules_dir: Path | None,
     fmt: str,
@@ -93,7 +95,15 @@ def command(
         failures += 1
         click.echo(f"error: {error}", err=True)
 
-    documents = read_documents(paths, on_error=report)
+    undated = 0
+
+    def counted(docs: Iterable[Document]) -> Iterator[Document]:
+        nonlocal undated
+        for doc in docs:
+            undated += doc.date is None
+            yield doc
+
+    documents = counted(read_documents(paths, on_error=report, date_order=date_order))
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     threshold = None if fail_on == "never" else SEVERITIES.index(fail_on)
@@ -120,6 +130,13 @@ def command(
             stream.write(coverage.line() + "\n")
     if fmt != "table":
         click.echo(coverage.line(), err=True)
+    if undated and as_of is None:
+        articles = "article has" if undated == 1 else "articles have"
+        click.echo(
+            f"note: {undated} {articles} no date, so claims that need one are not checkable (no_date); give "
+            "one with --date YYYY-MM-DD, or a date field in JSONL",
+            err=True,
+        )
 
     if failures:
         what = "input was" if failures == 1 else "inputs were"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import click
 
-from auditor.commands.options import batch_size_option, output_option
+from auditor.commands.options import batch_size_option, date_option, output_option
 from auditor.errors import EXIT_BAD_INPUT, DocumentError, UsageError
 from auditor.io.documents import read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
@@ -37,6 +39,7 @@ _FILE_TABLE_WIDTH = 10_000
     help="Also list numbers that are not claims (years, dates, times, ordinals, phone numbers...) with their "
     "kind.",
 )
+@date_option
 @batch_size_option(5000, "Documents per batch; memory grows with the batch, not with the corpus.")
 @output_option
 @click.pass_context
@@ -46,6 +49,8 @@ def command(
     paths: tuple[str, ...],
     fmt: str,
     all_numbers: bool,
+    as_of: date | None,
+    date_order: str | None,
     batch_size: int,
     output: Path | None,
 ) -> None:
@@ -64,7 +69,9 @@ def command(
 
     if output is not None and not output.parent.is_dir():
         raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
-    documents = read_documents(paths, on_error=report)
+    documents = read_documents(paths, on_error=report, date_order=date_order)
+    if as_of is not None:
+        documents = (replace(d, date=as_of) for d in documents)
     batches = extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size)
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))

@@ -1,34 +1,50 @@
-"""Command-line options that several commands share, declared once (``--date``, ``--reference``, ``--rules``,
-``--fail-on``, ``--output``, ``--batch-size``)."""
+"""Command-line options that several commands share, declared once (``--date`` with ``--date-order``,
+``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from auditor.errors import DateError
+from auditor.io.dates import DATE_ORDERS, read_date
 from auditor.schemas import FAIL_ON
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _to_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
+def _read_date(ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    """``--date`` in any form the document reader accepts, with ``--date-order`` (parsed first: it is eager)."""
+    if value is None:
+        return None
+    try:
+        return read_date(value, order=ctx.params.get("date_order"))
+    except DateError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def date_option(func: F) -> F:
-    """``--date YYYY-MM-DD`` into ``as_of``: the publication date to use for every article."""
-    return click.option(
+    """``--date DATE`` into ``as_of`` (the publication date for every article) and ``--date-order dmy|mdy`` into
+    ``date_order`` (how numeric dates, the articles' and ``--date``'s, are read)."""
+    func = click.option(
         "--date",
         "as_of",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        callback=_to_date,
-        metavar="YYYY-MM-DD",
-        help="Publication date (YYYY-MM-DD) to use for every article, overriding their own; claims are checked "
-        "as of it unless the sentence gives another time.",
+        callback=_read_date,
+        metavar="DATE",
+        help="Publication date to use for every article, overriding their own (2015-10-01, 1 Oct 2015, or "
+        "01/10/2015 with --date-order); claims are checked as of it unless the sentence gives another time.",
+    )(func)
+    return click.option(
+        "--date-order",
+        type=click.Choice(DATE_ORDERS),
+        is_eager=True,
+        help="Read numeric dates such as 01/10/2015 as day/month/year (dmy) or month/day/year (mdy). Without it "
+        "such a date is read only when one reading exists (25/10/2015); 01/10/2015 is then not read (the "
+        "article gets no date and a warning).",
     )(func)
 
 

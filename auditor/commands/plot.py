@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import click
 
+from auditor.commands.options import date_option
 from auditor.errors import DocumentError, UsageError
 
 if TYPE_CHECKING:
@@ -100,7 +101,12 @@ def read_check_output(path: Path) -> Checked:
 
 
 def check_articles(
-    path: Path, *, references: pd.DataFrame, rules_dir: Path | None, as_of: date | None
+    path: Path,
+    *,
+    references: pd.DataFrame,
+    rules_dir: Path | None,
+    as_of: date | None,
+    date_order: str | None = None,
 ) -> Checked:
     """Read, extract and check the articles at ``path`` with the checking engine."""
     from dataclasses import replace
@@ -112,7 +118,7 @@ def check_articles(
     def fail(error: DocumentError) -> None:
         raise error
 
-    docs = list(read_documents([path], on_error=fail))
+    docs = list(read_documents([path], on_error=fail, date_order=date_order))
     if as_of is not None:
         docs = [replace(d, date=as_of) for d in docs]
     if not docs:
@@ -242,10 +248,6 @@ def _out_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path
     return value
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return None if value is None else value.date()
-
-
 @click.command("plot")
 @click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="CLAIMS_OR_ARTICLE")
 @click.option("--kind", type=click.Choice(KINDS), required=True, help="Which chart to draw.")
@@ -264,13 +266,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) 
     help="Reference data (a pack folder or CSV); the shipped pack by default.",
 )
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--date",
-    "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    callback=_date,
-    help="Treat the articles as published on this date (YYYY-MM-DD).",
-)
+@date_option
 @click.option("--doc", "doc_id", help="Draw only the claims of this article (its doc id).")
 @click.option("--series", "series_id", help="timeline: the reference series to draw (default: the one behind "
               "the most serious finding).")  # fmt: skip
@@ -283,6 +279,7 @@ def command(
     references: tuple[Path, ...],
     rules_dir: Path | None,
     as_of: date | None,
+    date_order: str | None,
     doc_id: str | None,
     series_id: str | None,
     location: str | None,
@@ -301,7 +298,9 @@ def command(
     if is_check_output(source):
         checked = read_check_output(source)
     else:
-        checked = check_articles(source, references=load_references(), rules_dir=rules_dir, as_of=as_of)
+        checked = check_articles(
+            source, references=load_references(), rules_dir=rules_dir, as_of=as_of, date_order=date_order
+        )
     checked = _only_doc(checked, doc_id)
     fig = draw(
         kind, checked, load_references=load_references, series_id=series_id, location=location, as_of=as_of

@@ -45,6 +45,7 @@ from auditor.errors import (
     UsageError,
 )
 from auditor.history.store import AuditStore, RunCounts, RunStart, document_key
+from auditor.io.dates import as_date, check_order
 from auditor.io.documents import Document, documents_frame, read_documents
 from auditor.reference import pack
 from auditor.report.run_info import ReferenceDataset, RunInfo, sha256_file
@@ -59,18 +60,25 @@ DEFAULT_OUT: Final = Path("reports")
 
 @dataclass(frozen=True, slots=True)
 class AuditOptions:
-    """What one audit run is asked to do (the options of ``auditor audit``)."""
+    """What one audit run is asked to do (the options of ``auditor audit``); ``as_of`` may be a date string
+    (read like ``--date``, with ``date_order``)."""
 
     sources: tuple[str, ...]
     db: Path = DEFAULT_DB
     out: Path = DEFAULT_OUT
     as_of: date | None = None
+    date_order: str | None = None
     references: tuple[Path, ...] = ()
     rules: Path | None = None
     fail_on: str = "error"
     wait: float = 0.0
     batch_size: int = 100
     progress: bool = False
+
+    def __post_init__(self) -> None:
+        order = check_order(self.date_order)
+        if self.as_of is not None and type(self.as_of) is not date:
+            object.__setattr__(self, "as_of", as_date(self.as_of, "as_of", order=order))
 
 
 @dataclass(slots=True)
@@ -296,7 +304,7 @@ class _Job:
         """Process every new document of the sources."""
         options = self.options
         docs = []
-        for doc in read_documents(list(options.sources), on_error=self.bad):
+        for doc in read_documents(list(options.sources), on_error=self.bad, date_order=options.date_order):
             self.tally.read += 1
             docs.append(replace(doc, date=options.as_of) if options.as_of else doc)
         keys = [document_key(d.doc_id, d.text) for d in docs]

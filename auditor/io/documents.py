@@ -10,8 +10,9 @@ Sources and their ``doc_id``:
   first line becomes the title);
 * ``.html`` / ``.htm``: the main text only (trafilatura), with the page's title and publication date when
   declared;
-* ``.jsonl``: one article per line with ``id``, ``text`` and optional ``title``, ``date`` (ISO date or
-  datetime), ``source``; other keys are ignored; a line without ``id`` gets ``<path>:<line>``;
+* ``.jsonl``: one article per line with ``id``, ``text`` and optional ``title``, ``date`` (a string in one of
+  the forms of :mod:`auditor.io.dates`), ``source``; other keys are ignored; a line without ``id`` gets
+  ``<path>:<line>``;
 * a directory: every file above, recursively, in sorted order, skipping hidden entries and ``README.*`` files
   (a folder's own documentation is not an article);
 * ``-``: standard input, one article, or JSONL when the first non-space character is ``{``.
@@ -19,6 +20,10 @@ Sources and their ``doc_id``:
 Text is UTF-8 (a byte-order mark is dropped). A file in another encoding is decoded from the encoding that
 charset-normalizer detects, with a :class:`DecodingWarning` naming the file and the encoding, or rejected when
 the detection is not confident; files containing NUL bytes are rejected as binary.
+
+A date is read once, here, with ``date_order`` (``dmy``/``mdy``) for numeric dates (:func:`auditor.io.dates.read_date`).
+A date that cannot be read does not drop its article: the article is read without a date (its claims are then
+``not_checkable`` with reason ``no_date``) and a :class:`DateWarning` names the file, line and bad value.
 """
 
 from __future__ import annotations
@@ -30,14 +35,15 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
-from auditor.errors import DocumentError
+from auditor.errors import DateError, DocumentError
+from auditor.io.dates import DATE_FORMS, as_date, check_order, read_date
 from auditor.schemas import DocumentsSchema, validate
 
 #: File suffixes read as articles (compared case-insensitively).
@@ -49,12 +55,12 @@ STDIN_NAME: Final = "<stdin>"
 _HTML: Final = frozenset({".html", ".htm"})
 _UTF32_BOMS: Final = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _UTF16_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_DATE_FORMS: Final = "YYYY-MM-DD or an ISO 8601 datetime such as 2015-10-01T08:30:00Z"
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One article as read from its source; ``date`` is the publication date when known."""
+    """One article as read from its source; ``date`` is the publication date when known (a date string such as
+    ``"2015-10-01"`` is read into a date; another type raises :class:`~auditor.errors.ArgumentTypeError`)."""
 
     doc_id: str
     text: str
@@ -62,9 +68,17 @@ class Document:
     date: date | None = None
     source: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.date is not None and type(self.date) is not date:
+            object.__setattr__(self, "date", as_date(self.date, "date"))
+
 
 class DecodingWarning(UserWarning):
     """A document was not UTF-8 and was decoded from a detected encoding (the message names both)."""
+
+
+class DateWarning(UserWarning):
+    """A document's date could not be read; it is read without one (the message names file, line and value)."""
 
 
 ErrorHandler = Callable[[DocumentError], None]
@@ -72,14 +86,19 @@ ErrorHandler = Callable[[DocumentError], None]
 _Item = tuple[Document, str, int | None] | DocumentError
 
 
-def read_documents(sources: Sequence[str | Path], *, on_error: ErrorHandler) -> Iterator[Document]:
+def read_documents(
+    sources: Sequence[str | Path], *, on_error: ErrorHandler, date_order: str | None = None
+) -> Iterator[Document]:
     """Yield the articles of ``sources`` one at a time; each bad file or line goes to ``on_error`` instead.
 
-    Document ids must be unique across all sources: a repeated id is an error and its document is skipped.
+    ``date_order`` (``dmy``, ``mdy`` or None) is the order of day and month in numeric dates such as
+    ``01/10/2015``; without it such a date is read only when one reading exists. Document ids must be unique
+    across all sources: a repeated id is an error and its document is skipped.
     """
+    order = check_order(date_order)
     seen: set[str] = set()
     for source in sources:
-        for item in _read_source(source):
+        for item in _read_source(source, order):
             if isinstance(item, DocumentError):
                 on_error(item)
                 continue
@@ -106,18 +125,18 @@ def documents_frame(docs: Iterable[Document]) -> pd.DataFrame:
 # --- sources ------------------------------------------------------------------------------------------------
 
 
-def _read_source(source: str | Path) -> Iterator[_Item]:
+def _read_source(source: str | Path, order: str | None) -> Iterator[_Item]:
     if str(source) == STDIN:
-        yield from _read_stdin()
+        yield from _read_stdin(order)
         return
     path = Path(source)
     if path.is_dir():
         for file in _walk(path):
-            yield from _read_file(file)
+            yield from _read_file(file, order)
     elif not path.exists():
         yield DocumentError(path.as_posix(), "no such file or directory")
     else:
-        yield from _read_file(path)
+        yield from _read_file(path, order)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -131,7 +150,7 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def _read_file(path: Path) -> Iterator[_Item]:
+def _read_file(path: Path, order: str | None) -> Iterator[_Item]:
     where = path.as_posix()
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -142,7 +161,7 @@ def _read_file(path: Path) -> Iterator[_Item]:
     try:
         if suffix == ".jsonl":
             with path.open("rb") as stream:
-                yield from _read_jsonl(stream, where)
+                yield from _read_jsonl(stream, where, order)
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -153,7 +172,7 @@ def _read_file(path: Path) -> Iterator[_Item]:
         title: str | None = None
         published: date | None = None
         if suffix in _HTML:
-            text, title, published = _html_article(text)
+            text, title, published = _html_article(text, where)
         elif suffix == ".md":
             title = _markdown_title(text)
     except DocumentError as exc:
@@ -165,7 +184,7 @@ def _read_file(path: Path) -> Iterator[_Item]:
     yield Document(doc_id=where, text=text, title=title, date=published), where, None
 
 
-def _read_stdin() -> Iterator[_Item]:
+def _read_stdin(order: str | None) -> Iterator[_Item]:
     stream = sys.stdin.buffer
     head: list[bytes] = []
     for raw in stream:
@@ -174,7 +193,7 @@ def _read_stdin() -> Iterator[_Item]:
             break
     start = b"".join(head).removeprefix(codecs.BOM_UTF8).lstrip()
     if start.startswith(b"{"):
-        yield from _read_jsonl(chain(head, stream), STDIN_NAME)
+        yield from _read_jsonl(chain(head, stream), STDIN_NAME, order)
         return
     try:
         text = _decode(b"".join(head) + stream.read(), STDIN_NAME)
@@ -190,7 +209,7 @@ def _read_stdin() -> Iterator[_Item]:
 # --- JSONL --------------------------------------------------------------------------------------------------
 
 
-def _read_jsonl(lines: Iterable[bytes], where: str) -> Iterator[_Item]:
+def _read_jsonl(lines: Iterable[bytes], where: str, order: str | None) -> Iterator[_Item]:
     """One document per non-blank line; a binary stream stops at its first NUL byte with one error."""
     for number, line in enumerate(lines, start=1):
         raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
@@ -212,10 +231,10 @@ def _read_jsonl(lines: Iterable[bytes], where: str) -> Iterator[_Item]:
             reason = f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
             yield DocumentError(where, reason, line=number)
             continue
-        yield _record(record, where, number)
+        yield _record(record, where, number, order)
 
 
-def _record(record: object, where: str, line: int) -> _Item:
+def _record(record: object, where: str, line: int, order: str | None) -> _Item:
     """A JSONL object as a document, or the error naming its first bad field."""
     if not isinstance(record, dict):
         return DocumentError(where, f"expected a JSON object, got {_json_type(record)}", line=line)
@@ -244,26 +263,32 @@ def _record(record: object, where: str, line: int) -> _Item:
             reason = f"field {name!r} must be a string or null, got {_json_type(value)} {value!r}"
             return DocumentError(where, reason, line=line)
         fields[name] = value
-    published = record.get("date")
-    try:
-        day = _parse_date(published)
-    except ValueError:
-        reason = f"field 'date' is not a date (got {published!r}); allowed: {_DATE_FORMS}, or null"
-        return DocumentError(where, reason, line=line)
+    day = _jsonl_date(record.get("date"), f"{where}:{line}", order)
     doc = Document(doc_id=doc_id, text=text, title=fields["title"], date=day, source=fields["source"])
     return doc, where, line
 
 
-def _parse_date(value: object) -> date | None:
-    """An ISO 8601 date or datetime (its calendar date as written); ``None`` or ``""`` for no date."""
+def _jsonl_date(value: object, where: str, order: str | None) -> date | None:
+    """A JSONL ``date`` field read once (null or ``""``: no date); an unreadable one warns and gives no date."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ValueError(value)
+        got = f"{_json_type(value)} {value!r}"
+        _warn_no_date(where, f"field 'date' must be a string, got {got}; allowed: {DATE_FORMS}, or null")
+        return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return datetime.fromisoformat(value).date()
+        return read_date(value, order=order)
+    except DateError as exc:
+        _warn_no_date(where, f"field 'date' {exc}")
+        return None
+
+
+def _warn_no_date(where: str, problem: str) -> None:
+    message = (
+        f"{where}: {problem}; the article is read without a date, so its claims are not checked against "
+        "reference data (not_checkable: no_date)"
+    )
+    warnings.warn(message, DateWarning, stacklevel=2)
 
 
 def _json_type(value: object) -> str:
@@ -338,7 +363,7 @@ def _markdown_title(text: str) -> str | None:
     return first[2:].strip() or None
 
 
-def _html_article(html: str) -> tuple[str, str | None, date | None]:
+def _html_article(html: str, where: str) -> tuple[str, str | None, date | None]:
     """Main text, title and declared publication date of a page (its plain text if it has no main text)."""
     import trafilatura
 
@@ -350,8 +375,11 @@ def _html_article(html: str) -> tuple[str, str | None, date | None]:
     if not text.strip():
         text = trafilatura.html2txt(html) or ""
     title = getattr(result, "title", None) or None
-    try:
-        published = _parse_date(getattr(result, "date", None))
-    except ValueError:
-        published = None
+    declared = getattr(result, "date", None)
+    published = None
+    if declared:
+        try:
+            published = read_date(str(declared))
+        except DateError as exc:
+            _warn_no_date(where, f"the page's date {exc}")
     return text, title, published

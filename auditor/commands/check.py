@@ -34,6 +34,27 @@ from auditor.io.output import FORMATS, atomic_output, open_writer
 _FILE_TABLE_WIDTH = 10_000
 
 
+class _Undated:
+    """Counts the articles read without a date, for one note on standard error at the end."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def count(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            self.seen += doc.date is None
+            yield doc
+
+    def note(self) -> None:
+        if self.seen:
+            articles = "article has" if self.seen == 1 else "articles have"
+            click.echo(
+                f"note: {self.seen} {articles} no date, so claims that need one are not checkable (no_date); "
+                "give one with --date YYYY-MM-DD, or a date field in JSONL",
+                err=True,
+            )
+
+
 @click.command(
     "check",
     epilog="Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for bad input or usage (a bad "
@@ -95,15 +116,8 @@ def command(
         failures += 1
         click.echo(f"error: {error}", err=True)
 
-    undated = 0
-
-    def counted(docs: Iterable[Document]) -> Iterator[Document]:
-        nonlocal undated
-        for doc in docs:
-            undated += doc.date is None
-            yield doc
-
-    documents = counted(read_documents(paths, on_error=report, date_order=date_order))
+    undated = _Undated()
+    documents = undated.count(read_documents(paths, on_error=report, date_order=date_order))
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     threshold = None if fail_on == "never" else SEVERITIES.index(fail_on)
@@ -130,13 +144,8 @@ def command(
             stream.write(coverage.line() + "\n")
     if fmt != "table":
         click.echo(coverage.line(), err=True)
-    if undated and as_of is None:
-        articles = "article has" if undated == 1 else "articles have"
-        click.echo(
-            f"note: {undated} {articles} no date, so claims that need one are not checkable (no_date); give "
-            "one with --date YYYY-MM-DD, or a date field in JSONL",
-            err=True,
-        )
+    if as_of is None:
+        undated.note()
 
     if failures:
         what = "input was" if failures == 1 else "inputs were"

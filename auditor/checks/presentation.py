@@ -7,6 +7,7 @@
   reference and source (for CSV);
 * :func:`editor_view`: what an editor reads in a terminal: the quote, how it was read, the verdict, the reference
   and its source, and the finding;
+* :func:`flagged`: the claims needing attention, for ``--only flagged``;
 * :class:`Coverage` and its line "N numbers found · M checked · K need attention · J not checkable".
 """
 
@@ -29,7 +30,17 @@ from auditor.schemas import ClaimsSchema, FindingsSchema, columns
 KEYS: Final = ["doc_id", "claim_id"]
 ATTENTION: Final = ("needs_review", "likely_error", "outdated")
 #: Columns of :func:`editor_view`.
-EDITOR_COLUMNS: Final = ("doc", "quote", "reading", "verdict", "reference", "source", "finding")
+EDITOR_COLUMNS: Final = (
+    "doc",
+    "quote",
+    "surface",
+    "reading",
+    "verdict",
+    "status",
+    "reference",
+    "source",
+    "finding",
+)
 #: Columns of :func:`per_claim` after the claims-table ones.
 PER_CLAIM_EXTRA: Final = ("verdict", "reason", "findings")
 #: Columns of :func:`flat_view` after the claims-table ones.
@@ -143,7 +154,8 @@ def _why_not_checked(reasons: pd.Series) -> pd.Series:
 
 
 def editor_view(claims: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
-    """One row per claim for a terminal: doc, quote, reading, verdict, reference, source, finding."""
+    """One row per claim for a terminal: doc, quote, surface, reading, verdict (in words), status (the verdict
+    code), reference, source, finding."""
     flat = flat_view(claims, result)
     verdict = flat["verdict"].str.replace("_", " ")
     verdict = verdict.where(
@@ -158,14 +170,23 @@ def editor_view(claims: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
         {
             "doc": flat["doc_id"],
             "quote": [_quote(str(r["sentence"]), str(r["surface"])) for r in rows],
+            "surface": flat["surface"],
             "reading": [reading_line(r) for r in rows],
             "verdict": verdict,
+            "status": flat["verdict"],
             "reference": reference,
             "source": flat["source"].fillna(""),
             "finding": flat["message"].fillna(_why_not_checked(flat["reason"])),
         },
         index=flat.index,
     )
+
+
+def flagged(claims: pd.DataFrame, result: CheckResult) -> pd.DataFrame:
+    """The claims whose verdict needs attention (:data:`ATTENTION`), for ``--only flagged``."""
+    verdicts = result.verdicts
+    needing = pd.MultiIndex.from_frame(verdicts.loc[verdicts["verdict"].isin(list(ATTENTION)), KEYS])
+    return claims[pd.MultiIndex.from_frame(claims[KEYS]).isin(needing)]
 
 
 @dataclass(slots=True)

@@ -1,11 +1,13 @@
 """``auditor check PATH...``: extract the numbers of articles and check them against each other and references.
 
-Output is one row per number found (see :mod:`auditor.checks.presentation`): ``table`` for an editor (quote,
-reading, verdict, reference, source, finding); ``jsonl``/``json`` with every claims-table column plus
+Output is one row per number found (see :mod:`auditor.checks.presentation`): ``table`` for an editor, worst
+first, rendered by :mod:`auditor.report.terminal` (verdict, article, quote, reading, the whole finding, the
+reference); ``jsonl``/``json`` with every claims-table column plus
 ``verdict``, ``reason`` and ``findings`` (a list of objects); ``csv`` with the claims-table columns plus the verdict
 and the deciding finding. A coverage line ends the output ("N numbers found · M checked · K need attention · J not
 checkable"): on standard output after a table, on standard error after machine formats so that they stay
-parseable.
+parseable. ``--only flagged`` lists only the claims needing attention, in every format (the coverage line still
+counts them all).
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ from auditor.commands.options import (
 from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, DocumentError, UsageError
 from auditor.io.documents import Document, read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
-
-_FILE_TABLE_WIDTH = 10_000
 
 
 class _Undated:
@@ -71,6 +71,13 @@ class _Undated:
     help="table for reading; csv, json or jsonl (one claim a line with its verdict and findings) for programs.",
 )
 @click.option("--all-numbers", is_flag=True, help="Also list numbers that are not claims (not checkable).")
+@click.option(
+    "--only",
+    type=click.Choice(("all", "flagged")),
+    default="all",
+    show_default=True,
+    help="flagged: list only the claims needing attention (likely error, outdated, needs review).",
+)
 @date_option
 @reference_option
 @rules_option
@@ -93,6 +100,7 @@ def command(
     fmt: str,
     fail_on: str,
     all_numbers: bool,
+    only: str,
     batch_size: int,
     output: Path | None,
 ) -> None:
@@ -102,6 +110,7 @@ def command(
     from auditor.checks import presentation as present
     from auditor.claims.extract import extract_batches
     from auditor.reference import load_reference
+    from auditor.report.terminal import TerminalReport, console_for
     from auditor.schemas import SEVERITIES, ClaimsSchema, columns
 
     if output is not None and not output.parent.is_dir():
@@ -125,23 +134,23 @@ def command(
     coverage = present.Coverage()
     views = {"table": present.editor_view, "csv": present.flat_view}
     make_view = views.get(fmt, present.per_claim)
-    cols = {
-        "table": present.EDITOR_COLUMNS,
-        "csv": (*columns(ClaimsSchema), *present.FLAT_EXTRA),
-    }.get(fmt, (*columns(ClaimsSchema), *present.PER_CLAIM_EXTRA))
+    cols = (*columns(ClaimsSchema), *(present.FLAT_EXTRA if fmt == "csv" else present.PER_CLAIM_EXTRA))
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
-        writer = open_writer(fmt, stream, cols, width=None if output is None else _FILE_TABLE_WIDTH)
+        writer = (
+            TerminalReport(console_for(stream), coverage.line)
+            if fmt == "table"
+            else open_writer(fmt, stream, cols)
+        )
         # the claims carry their as-of dates (the article's, or --date's), so no documents table is needed
         for claims in extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size):
             result = check_claims(claims, references=reference, rules=rules)
             coverage.add(result.verdicts)
             if threshold is not None and len(result.findings):
                 reached |= bool(result.findings["severity"].map(SEVERITIES.index).ge(threshold).any())
-            writer.write(make_view(claims, result))
+            shown = present.flagged(claims, result) if only == "flagged" else claims
+            writer.write(make_view(shown, result))
         writer.close()
-        if fmt == "table":
-            stream.write(coverage.line() + "\n")
     if fmt != "table":
         click.echo(coverage.line(), err=True)
     if as_of is None:

@@ -326,3 +326,34 @@ def test_an_upper_bound_estimate_never_flags_a_lower_documented_toll(value: int,
     )
     result = check_claims(claims, references=references, rules=load_rules())
     assert result.verdicts["verdict"].tolist() == [verdict]
+
+
+def test_an_article_loses_only_its_own_curated_figure_whatever_shares_its_batch() -> None:
+    """Regression (issue 12): two articles checked together each lost the other's curated figure too, so their
+    verdicts changed with ``--batch-size``."""
+    claim = {
+        "surface": "230,000",
+        "value": 230000,
+        "precision": 10000,
+        "measure": "deaths",
+        "location": "SYR",
+    }
+    claims = claims_frame([{**claim, "doc": "wire-a"}, {**claim, "doc": "wire-b"}], date="2015-10-01")
+    references = reference_frame(
+        [
+            {**REFERENCES[1], "date": "2015-06-01", "value": 100000},
+            {**REFERENCES[1], "date": "2015-07-02"},
+            {**REFERENCES[1], "date": "2015-09-01", "value": 230000},
+        ]
+    )
+    references["definition"] = [None, "found in article wire-a", "found in article wire-b"]
+    together = check_claims(claims, references=references, rules=load_rules()).verdicts
+    alone = pd.concat(
+        [
+            check_claims(claims[claims["doc_id"] == d], references=references, rules=load_rules()).verdicts
+            for d in ("wire-a", "wire-b")
+        ],
+        ignore_index=True,
+    )
+    assert together.set_index("doc_id")["verdict"].to_dict() == {"wire-a": "matches", "wire-b": "matches"}
+    pd.testing.assert_frame_equal(together, alone)

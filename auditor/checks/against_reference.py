@@ -76,7 +76,9 @@ def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) ->
     rows = rows[(rows["as_of"] - rows["date"]).dt.days <= rows["max_days"]]
     if rows.empty:
         return pd.DataFrame()
-    rows = rows.sort_values("date").drop_duplicates([*KEYS, "series_id", "alt_location"], keep="last")
+    rows = rows.sort_values("date", kind="stable").drop_duplicates(
+        [*KEYS, "series_id", "alt_location"], keep="last"
+    )
     rows = rows.assign(ref_value=rows["value"], ref_low=rows["low"], ref_high=rows["high"])
     rows = rows[classify(rows, 1.0, open_slack).isin(["matches", "matches_within_rounding"])]
     if rows.empty:
@@ -88,7 +90,7 @@ def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) ->
         for w, p in zip(rows["location"], rows["alt_location"], strict=True)
     ]
     rows = rows.assign(related=related, distance=np.abs(np.log(rows["point"] / rows["ref_value"])))
-    rows = rows.sort_values(["related", "distance"]).drop_duplicates(KEYS)
+    rows = rows.sort_values(["related", "distance"], kind="stable").drop_duplicates(KEYS)
     return rows[[*KEYS, "alt_location", "ref_value", "date", "publisher"]]
 
 
@@ -125,7 +127,7 @@ def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd
     )
     rows = rows.loc[~below]
     rows = rows.assign(rank=rows["verdict"].map(_ORDER.index))
-    return rows.sort_values(["rank", "gap_days"]).drop_duplicates(KEYS).reset_index(drop=True)
+    return rows.sort_values(["rank", "gap_days"], kind="stable").drop_duplicates(KEYS).reset_index(drop=True)
 
 
 @register_check(
@@ -257,16 +259,16 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
     fits = classify(rows, 1.0, params.number("open_slack"))
     rows = rows.assign(fits=fits.isin(["matches", "matches_within_rounding"]))
     group = [*KEYS, "series_id"]
-    latest = rows.sort_values("date").drop_duplicates(group, keep="last")
+    latest = rows.sort_values("date", kind="stable").drop_duplicates(group, keep="last")
     latest = latest[~latest["fits"]]
-    older = rows[rows["fits"]].sort_values("date").drop_duplicates(group, keep="last")
+    older = rows[rows["fits"]].sort_values("date", kind="stable").drop_duplicates(group, keep="last")
     both = latest.merge(older[[*group, "date", "ref_value"]], on=group, suffixes=("", "_old"))
     change = (both["ref_value"] - both["ref_value_old"]).abs() / both["ref_value_old"]
     ratio = np.maximum(both["ref_value"], both["ref_value_old"]) / np.minimum(
         both["ref_value"], both["ref_value_old"]
     )
     both = both[(change > params.number("material_change")) & (ratio <= params.number("max_change"))]
-    both = both.sort_values("date").drop_duplicates(KEYS, keep="last")
+    both = both.sort_values("date", kind="stable").drop_duplicates(KEYS, keep="last")
     out: list[dict[str, object]] = []
     for row in records(both):
         point = row["value"] if pd.notna(row["value"]) else row["point"]
@@ -308,7 +310,9 @@ def cumulative_drops(references: pd.DataFrame, tolerance: float = 0.0) -> pd.Dat
     Columns: ``series_id, location, date, value, previous_value`` (the highest earlier value) and
     ``previous_date`` (when it was published).
     """
-    cum = references[references["cumulative"].astype(bool)].sort_values(["series_id", "location", "date"])
+    cum = references[references["cumulative"].astype(bool)].sort_values(
+        ["series_id", "location", "date"], kind="stable"
+    )
     if cum.empty:
         return pd.DataFrame(
             columns=["series_id", "location", "date", "value", "previous_value", "previous_date"]

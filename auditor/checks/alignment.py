@@ -222,7 +222,7 @@ def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame
         as_of=pd.to_datetime(cands["as_of"]).astype("datetime64[ns]"),
     )
     dated = cands[cands["as_of"].notna()]
-    latest = dated[dated["align"] == "latest"].sort_values("as_of")
+    latest = dated[dated["align"] == "latest"].sort_values("as_of", kind="stable")
     merged = [
         pd.merge_asof(
             latest,
@@ -239,7 +239,9 @@ def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame
         joined = yearly.assign(year=yearly["as_of"].dt.year).merge(
             year_refs, on=["series_id", "location", "year"], how="left"
         )
-        joined = joined.sort_values("ref_date").drop_duplicates([*KEYS, "spec_id", "part"], keep="last")
+        joined = joined.sort_values("ref_date", kind="stable").drop_duplicates(
+            [*KEYS, "spec_id", "part"], keep="last"
+        )
         merged.append(joined.drop(columns="year"))
     return pd.concat([m for m in merged if not m.empty] or [merged[0]], ignore_index=True)
 
@@ -297,7 +299,7 @@ def _combine(good: pd.DataFrame) -> pd.DataFrame:
     if sums.empty:
         return single[[*ALIGNED_COLUMNS, *_CARRIED]].reset_index(drop=True)
     groups: dict[tuple[object, ...], list[dict[str, Any]]] = {}
-    for part in records(sums.sort_values("part")):
+    for part in records(sums.sort_values("part", kind="stable")):
         groups.setdefault((part["row"], part["spec_id"]), []).append(part)
     combined = [_add_up(parts) for parts in groups.values() if len(parts) == parts[0]["n_parts"]]
     frame = pd.DataFrame(combined, columns=[*ALIGNED_COLUMNS, *_CARRIED])

@@ -232,7 +232,7 @@ def _measure_parts(claims: pd.DataFrame, data: CheckInput, margin: float) -> pd.
     if joined.empty:
         return joined
     # one figure per part measure (the largest lower bound), then add the different parts up
-    per_part = joined.sort_values("hard_low_p").drop_duplicates(
+    per_part = joined.sort_values("hard_low_p", kind="stable").drop_duplicates(
         ["doc_id", "claim_id_w", "part_measure"], keep="last"
     )
     per_part = per_part.assign(
@@ -281,7 +281,9 @@ def _place_parts(
         for p, w in zip(pairs["place_p"].astype(str), pairs["place_w"].astype(str), strict=True)
     ]
     pairs = pairs[np.asarray(inside, dtype=bool) & (pairs["hard_low_p"] > pairs["hard_high_w"])]
-    pairs = pairs.sort_values("hard_low_p").drop_duplicates(["doc_id", "claim_id_w"], keep="last")
+    pairs = pairs.sort_values("hard_low_p", kind="stable").drop_duplicates(
+        ["doc_id", "claim_id_w"], keep="last"
+    )
     parts = [
         say.join(str(s), say.what(m, c), say.place_phrase(p))
         for s, m, c, p in zip(
@@ -352,7 +354,7 @@ def part_exceeds_whole(data: CheckInput, params: Params) -> pd.DataFrame:
 
 def sentence_offsets(claims: pd.DataFrame) -> pd.Series:
     """Each claim's start offset inside its sentence (NaN when the surface cannot be found there)."""
-    first = claims.sort_values("start").drop_duplicates(["doc_id", "sentence"])
+    first = claims.sort_values("start", kind="stable").drop_duplicates(["doc_id", "sentence"])
     anchor = {
         (d, s): st - s.find(sf) if s.find(sf) >= 0 else np.nan
         for d, s, st, sf in zip(
@@ -383,7 +385,7 @@ def sentence_groups(claims: pd.DataFrame, kinds: tuple[str, ...], minimum: int) 
     if claims.empty:
         return []
     claims = claims.assign(rel=sentence_offsets(claims)).dropna(subset=["rel"])
-    claims = claims.sort_values(["doc_id", "sentence", "start"])
+    claims = claims.sort_values(["doc_id", "sentence", "start"], kind="stable")
     fields = [str(c) for c in claims.columns if str(c).isidentifier() and not str(c).startswith("_")]
     row_type = namedtuple("Row", fields)  # type: ignore[misc]
     rows: list[Any] = [

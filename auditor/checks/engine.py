@@ -202,12 +202,23 @@ def check_claims(
     claims = _validated(claims).reset_index(drop=True)
     cited = _self_cited(references, claims["doc_id"].unique())
     if cited:
-        # the articles a reference figure was curated from are checked together, without those figures
-        own = claims["doc_id"].isin(list(cited))
-        rows = tuple(sorted({r for found in cited.values() for r in found}))
-        parts = [check_claims(claims[own], documents, references=_without(references, rows), rules=rules)]
-        if (~own).any():
-            parts.append(check_claims(claims[~own], documents, references=references, rules=rules))
+        # an article a reference figure was curated from is checked without that figure; articles citing the same
+        # figures are checked together, each group on its own (so a verdict never depends on the batch's articles)
+        groups: dict[tuple[object, ...], list[str]] = {}
+        for doc_id, found in cited.items():
+            groups.setdefault(tuple(sorted(found)), []).append(doc_id)
+        parts = [
+            check_claims(
+                claims[claims["doc_id"].isin(doc_ids)],
+                documents,
+                references=_without(references, rows),
+                rules=rules,
+            )
+            for rows, doc_ids in groups.items()
+        ]
+        rest = ~claims["doc_id"].isin(list(cited))
+        if rest.any():
+            parts.append(check_claims(claims[rest], documents, references=references, rules=rules))
         # each part is validated; their articles differ, so together they are valid too
         return CheckResult(
             findings=pd.concat([p.findings for p in parts], ignore_index=True),

@@ -84,7 +84,7 @@ def magnitude_slip(data: CheckInput, params: Params) -> pd.DataFrame:
     if params.flag("against_reference") and len(data.aligned):
         rows = data.aligned.merge(claims[[*KEYS, "point"]], on=KEYS)
         rows = rows.assign(factor=slip_factor(rows["point"] / rows["ref_value"], factors, tol))
-        rows = rows[rows["factor"].notna()].sort_values("gap_days").drop_duplicates(KEYS)
+        rows = rows[rows["factor"].notna()].sort_values("gap_days", kind="stable").drop_duplicates(KEYS)
         out += [
             {
                 "doc_id": row["doc_id"],

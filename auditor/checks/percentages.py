@@ -111,7 +111,7 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
         .groupby(["doc_id", "sentence"], sort=False)
         .agg(total=("value", "sum"), allowance=("half", "sum"), first=("start", "min"))
         .reset_index()
-        .sort_values(["doc_id", "first"])
+        .sort_values(["doc_id", "first"], kind="stable")
     )
     previous = sums.groupby("doc_id")[["total", "allowance"]].shift(1)
     before = {
@@ -123,7 +123,7 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
     pct = pct[pct.duplicated(["doc_id", "sentence"], keep=False)]
     if len(pct) < params.integer("min_items"):
         return raw_findings([])
-    pct = pct.sort_values("start").assign(half=pct["precision"].fillna(1.0) / 2)
+    pct = pct.sort_values("start", kind="stable").assign(half=pct["precision"].fillna(1.0) / 2)
     groups = pct.groupby(["doc_id", "sentence"], sort=False).agg(
         n=("value", "size"),
         total=("value", "sum"),

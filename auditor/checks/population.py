@@ -92,10 +92,10 @@ def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
         as_of=pd.to_datetime(pairs["as_of"]).astype("datetime64[ns]"),
     )
     merged = pd.merge_asof(
-        pairs.sort_values("as_of"),
+        pairs.sort_values("as_of", kind="stable"),
         pop[["pop_place", "date", "value", "publisher", "dataset"]]
         .rename(columns={"value": "population"})
-        .sort_values("date"),
+        .sort_values("date", kind="stable"),
         left_on="as_of",
         right_on="date",
         by="pop_place",
@@ -103,7 +103,7 @@ def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
     )
     merged = merged[(merged["as_of"] - merged["date"]).dt.days <= params.integer("max_days")]
     over = merged[merged["strict_low"] > merged["population"] * (1 + params.number("tolerance"))]
-    over = over.sort_values("population").drop_duplicates(KEYS)
+    over = over.sort_values("population", kind="stable").drop_duplicates(KEYS)
     out = [
         {
             "doc_id": row["doc_id"],

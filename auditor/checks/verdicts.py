@@ -51,7 +51,7 @@ def lead_findings(findings: pd.DataFrame) -> pd.DataFrame:
         _sev=findings["severity"].map(SEVERITIES.index),
         _order=range(len(findings)),
     )
-    ranked = ranked.sort_values(["_rank", "_sev", "_order"], ascending=[False, False, True])
+    ranked = ranked.sort_values(["_rank", "_sev", "_order"], ascending=[False, False, True], kind="stable")
     return ranked.drop_duplicates(KEYS).drop(columns=["_rank", "_sev", "_order"]).reset_index(drop=True)
 
 

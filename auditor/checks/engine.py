@@ -191,6 +191,34 @@ def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, p
     return found
 
 
+def _checked_apart(
+    claims: pd.DataFrame,
+    documents: pd.DataFrame | None,
+    references: pd.DataFrame,
+    rules: RuleSet,
+    cited: dict[str, pd.Index],
+) -> CheckResult:
+    """An article a reference figure was curated from is checked without that figure: articles citing the same
+    figures are checked together, each group on its own, so a verdict never depends on the batch's articles."""
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for doc_id, rows in cited.items():
+        groups.setdefault(tuple(sorted(rows)), []).append(doc_id)
+    own = claims["doc_id"].isin(list(cited))
+    parts = [
+        check_claims(
+            claims[claims["doc_id"].isin(ids)], documents, references=_without(references, rows), rules=rules
+        )
+        for rows, ids in groups.items()
+    ]
+    if (~own).any():
+        parts.append(check_claims(claims[~own], documents, references=references, rules=rules))
+    # each part is validated; their articles differ, so together they are valid too
+    return CheckResult(
+        findings=pd.concat([p.findings for p in parts], ignore_index=True),
+        verdicts=pd.concat([p.verdicts for p in parts], ignore_index=True),
+    )
+
+
 def check_claims(
     claims: pd.DataFrame,
     documents: pd.DataFrame | None = None,
@@ -202,28 +230,7 @@ def check_claims(
     claims = _validated(claims).reset_index(drop=True)
     cited = _self_cited(references, claims["doc_id"].unique())
     if cited:
-        # an article a reference figure was curated from is checked without that figure; articles citing the same
-        # figures are checked together, each group on its own (so a verdict never depends on the batch's articles)
-        groups: dict[tuple[object, ...], list[str]] = {}
-        for doc_id, found in cited.items():
-            groups.setdefault(tuple(sorted(found)), []).append(doc_id)
-        parts = [
-            check_claims(
-                claims[claims["doc_id"].isin(doc_ids)],
-                documents,
-                references=_without(references, rows),
-                rules=rules,
-            )
-            for rows, doc_ids in groups.items()
-        ]
-        rest = ~claims["doc_id"].isin(list(cited))
-        if rest.any():
-            parts.append(check_claims(claims[rest], documents, references=references, rules=rules))
-        # each part is validated; their articles differ, so together they are valid too
-        return CheckResult(
-            findings=pd.concat([p.findings for p in parts], ignore_index=True),
-            verdicts=pd.concat([p.verdicts for p in parts], ignore_index=True),
-        )
+        return _checked_apart(claims, documents, references, rules, cited)
     missing = [c for c in columns(ReferenceSchema) if c not in references.columns]
     if missing:
         raise SchemaError("reference", f"missing columns {missing}; expected {columns(ReferenceSchema)}")

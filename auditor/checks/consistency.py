@@ -131,25 +131,43 @@ def _close(a: pd.Series, b: pd.Series, params: Params) -> pd.Series:
     return pd.Series(ratio <= params.number("max_ratio"), index=a.index)
 
 
-#: Words between two figures of one sentence that make them one quantity at two times ("rose to A from B", "A,
-#: up from B", "A, compared with B a year earlier"), not the same quantity stated twice.
-_TWO_TIMES: Final = re.compile(
-    r"\b(?:from|to|compared|versus|vs|against|than|up|down|rose|fell|earlier|ago|before|previously|last)\b",
+#: Text between two figures of one sentence that makes them one quantity at two times ("rose to A from B", "A, up
+#: from B", "A, compared with B"), not the same quantity stated twice.
+_BETWEEN_TWO_TIMES: Final = re.compile(
+    r"\b(?:from|compared|versus|vs|against|than|up|down|rose|fell|ris\w*|fall\w*|increas\w*|decreas\w*|"
+    r"climb\w*|drop\w*|jump\w*|declin\w*)\b",
     re.I,
 )
+#: "from B to A": the word before the first figure and the text between them.
+_FROM_BEFORE: Final = re.compile(r"\bfrom\s+$", re.I)
+_TO_BETWEEN: Final = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?to\s+$", re.I)
+#: "B a year earlier", "B two years ago" right after the second figure.
+_TIME_AFTER: Final = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?(?:earlier|ago|before|previously)\b", re.I)
 
 
 def _two_times(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
-    """Pairs of one sentence whose figures the text links as a change over time."""
-    found = claims.set_index(["doc_id", "claim_id"])
-    sentence = found["sentence"] if "sentence" in found.columns else None
+    """Pairs of one sentence whose figures the words between them (or right around them) link as one quantity at
+    two times; words elsewhere in the sentence do not count."""
+    rel = sentence_offsets(claims)
+    found = claims.assign(rel=rel).set_index(["doc_id", "claim_id"])[["sentence", "rel", "surface"]]
+    where = {key: tuple(row) for key, row in zip(found.index, found.itertuples(index=False), strict=True)}
     out = []
     for doc, a, b in zip(pairs["doc_id"], pairs["claim_id_a"], pairs["claim_id_b"], strict=True):
-        if sentence is None or sentence.get((doc, a)) != sentence.get((doc, b)):
+        first, second = sorted((where[(doc, a)], where[(doc, b)]), key=lambda w: float(w[1]))
+        if first[0] != second[0] or pd.isna(first[1]) or pd.isna(second[1]):
             out.append(False)
             continue
-        text = str(sentence.get((doc, a)))
-        out.append(bool(_TWO_TIMES.search(text)))
+        text = str(first[0])
+        end_first, start_second = int(first[1]) + len(first[2]), int(second[1])
+        between, before = text[end_first:start_second], text[max(0, int(first[1]) - 12) : int(first[1])]
+        after = text[start_second + len(second[2]) : start_second + len(second[2]) + 40]
+        out.append(
+            bool(
+                _BETWEEN_TWO_TIMES.search(between)
+                or (_FROM_BEFORE.search(before) and _TO_BETWEEN.search(between))
+                or _TIME_AFTER.search(after)
+            )
+        )
     return pd.Series(out, index=pairs.index, dtype=bool)
 
 

@@ -52,6 +52,7 @@ COMMANDS: Final = {
     "audit": "Audit new articles into the history database; write a report.",
     "plot": "Draw one chart for an editor to a PNG or SVG file.",
     "rules": "Inspect and validate rule files.",
+    "reference": "Validate reference data of your own (pack CSVs, data packages, references.yaml).",
 }
 _PACKAGE: Final = "auditor.commands"
 

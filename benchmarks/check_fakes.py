@@ -60,6 +60,7 @@ def main() -> int:
             str(args.news),
             "--format",
             "jsonl",
+            "--no-default-reference",
             "--reference",
             tmp,
             "--fail-on",

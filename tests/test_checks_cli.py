@@ -81,7 +81,9 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_jsonl_has_one_line_per_claim_with_verdict_and_findings(article: Path, pack: Path) -> None:
-    code, out, err = run(article, "--date", "2015-10-01", "--reference", pack, "--format", "jsonl")
+    code, out, err = run(
+        article, "--date", "2015-10-01", "--no-default-reference", "--reference", pack, "--format", "jsonl"
+    )
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines, err
     for line in lines:
@@ -99,8 +101,32 @@ def test_jsonl_has_one_line_per_claim_with_verdict_and_findings(article: Path, p
 
 
 def test_fail_on_never_exits_0_and_fail_on_warning_counts_reviews(article: Path, pack: Path) -> None:
-    assert run(article, "--date", "2015-10-01", "--reference", pack, "--fail-on", "never")[0] == 0
-    assert run(article, "--date", "2015-10-01", "--reference", pack, "--fail-on", "warning")[0] == 1
+    assert (
+        run(
+            article,
+            "--date",
+            "2015-10-01",
+            "--no-default-reference",
+            "--reference",
+            pack,
+            "--fail-on",
+            "never",
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            article,
+            "--date",
+            "2015-10-01",
+            "--no-default-reference",
+            "--reference",
+            pack,
+            "--fail-on",
+            "warning",
+        )[0]
+        == 1
+    )
 
 
 def test_no_finding_at_the_threshold_exits_0(tmp_path: Path, pack: Path) -> None:
@@ -108,13 +134,15 @@ def test_no_finding_at_the_threshold_exits_0(tmp_path: Path, pack: Path) -> None
     quiet.write_text(
         "The council met on Tuesday and approved 12 new benches for the park.\n", encoding="utf-8"
     )
-    code, out, _ = run(quiet, "--reference", pack)
+    code, out, _ = run(quiet, "--no-default-reference", "--reference", pack)
     assert code == 0
     assert out.splitlines()[-1].endswith("not checkable")
 
 
 def test_table_is_for_editors_and_ends_with_the_coverage_line(article: Path, pack: Path) -> None:
-    code, out, _ = run(article, "--date", "2015-10-01", "--reference", pack, "--format", "table")
+    code, out, _ = run(
+        article, "--date", "2015-10-01", "--no-default-reference", "--reference", pack, "--format", "table"
+    )
     lines = out.splitlines()
     assert lines[0].split()[0] == "verdict"
     found, checked, attention, unchecked = (int(part.split()[0]) for part in lines[-1].split(" · "))
@@ -125,7 +153,9 @@ def test_table_is_for_editors_and_ends_with_the_coverage_line(article: Path, pac
 
 
 def test_csv_has_the_claims_columns_and_the_deciding_finding(article: Path, pack: Path) -> None:
-    _, out, _ = run(article, "--date", "2015-10-01", "--reference", pack, "--format", "csv")
+    _, out, _ = run(
+        article, "--date", "2015-10-01", "--no-default-reference", "--reference", pack, "--format", "csv"
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows
     assert {"verdict", "reason", "message", "source"} <= set(rows[0])
@@ -138,9 +168,11 @@ def test_date_overrides_the_article_date(tmp_path: Path, pack: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     record = {"id": "one", "date": "2019-06-01", "text": "The war in Syria has killed 250,000 people."}
     batch.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    _, out, _ = run(batch, "--reference", pack, "--format", "jsonl", "--date", "2015-10-01")
+    _, out, _ = run(
+        batch, "--no-default-reference", "--reference", pack, "--format", "jsonl", "--date", "2015-10-01"
+    )
     assert {json.loads(line)["as_of"] for line in out.splitlines()} == {"2015-10-01"}
-    _, out, _ = run(batch, "--reference", pack, "--format", "jsonl")
+    _, out, _ = run(batch, "--no-default-reference", "--reference", pack, "--format", "jsonl")
     assert {json.loads(line)["as_of"] for line in out.splitlines()} == {"2019-06-01"}
 
 
@@ -162,7 +194,7 @@ def test_an_unreadable_input_exits_2_and_the_rest_is_checked(
 ) -> None:
     broken = tmp_path / "broken.jsonl"
     broken.write_text("{not json\n", encoding="utf-8")
-    code, out, err = run(article, broken, "--reference", pack, "--format", "jsonl")
+    code, out, err = run(article, broken, "--no-default-reference", "--reference", pack, "--format", "jsonl")
     assert code == 2
     assert "broken.jsonl" in err
     assert out.strip()  # the good article was still checked
@@ -170,7 +202,18 @@ def test_an_unreadable_input_exits_2_and_the_rest_is_checked(
 
 def test_output_file_is_written_whole(article: Path, pack: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
-    code, out, _ = run(article, "--reference", pack, "--format", "jsonl", "-o", target, "--fail-on", "never")
+    code, out, _ = run(
+        article,
+        "--no-default-reference",
+        "--reference",
+        pack,
+        "--format",
+        "jsonl",
+        "-o",
+        target,
+        "--fail-on",
+        "never",
+    )
     assert code == 0
     assert not out.strip()
     assert all(json.loads(line)["verdict"] for line in target.read_text(encoding="utf-8").splitlines())

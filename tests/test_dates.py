@@ -106,7 +106,7 @@ def test_undated_article_claims_are_no_date_and_say_how_to_give_one(tmp_path: Pa
         tmp_path,
         [{"id": "undated", "text": SENTENCE}, {"id": "dated", "date": "2015-10-01", "text": SENTENCE}],
     )
-    code, out, err = _check(batch, "--reference", pack, "--format", "jsonl")
+    code, out, err = _check(batch, "--no-default-reference", "--reference", pack, "--format", "jsonl")
     assert code == 0, err
     rows = {r["doc_id"]: r for r in map(json.loads, out.splitlines())}
     # the same sentence with a date is checked: the missing date is the only reason it is not
@@ -133,7 +133,7 @@ def test_unreadable_date_warns_naming_file_line_and_value_and_its_claims_are_no_
             {"id": "bad", "date": "the first of the month", "text": SENTENCE},
         ],
     )
-    code, out, err = _check(batch, "--reference", pack, "--format", "jsonl")
+    code, out, err = _check(batch, "--no-default-reference", "--reference", pack, "--format", "jsonl")
     assert code == 0, err  # a bad date is not bad input: nothing is skipped
     assert f"warning: {batch.as_posix()}:2: field 'date' 'the first of the month' is not a date" in err
     rows = {r["doc_id"]: r for r in map(json.loads, out.splitlines())}
@@ -150,7 +150,9 @@ def test_date_order_reads_the_articles_numeric_dates(tmp_path: Path, pack: Path)
     batch.write_text(json.dumps({"id": "a", "date": "01/10/2015", "text": SENTENCE}) + "\n", encoding="utf-8")
     as_of = {}
     for order in ("dmy", "mdy"):
-        code, out, err = _check(batch, "--reference", pack, "--format", "jsonl", "--date-order", order)
+        code, out, err = _check(
+            batch, "--no-default-reference", "--reference", pack, "--format", "jsonl", "--date-order", order
+        )
         assert code == 0, err
         as_of[order] = {json.loads(line)["as_of"] for line in out.splitlines()}
     assert as_of == {"dmy": {"2015-10-01"}, "mdy": {"2015-01-10"}}
@@ -251,6 +253,7 @@ def test_audit_reads_numeric_dates_in_the_date_order_and_keeps_undated_articles(
         str(db),
         "--out",
         str(tmp_path / "reports"),
+        "--no-default-reference",
         "--reference",
         str(pack),
     ]

@@ -58,7 +58,7 @@ def write_check_file(path: Path) -> Path:
 def references(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     """Serve the run's reference rows to the command instead of the shipped pack."""
     table = load_run()["references"]
-    monkeypatch.setattr("auditor.reference.load_reference", lambda paths=None: table)
+    monkeypatch.setattr("auditor.reference.load_reference_with_shipped", lambda paths=(), shipped=True: table)
     return table
 
 

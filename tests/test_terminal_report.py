@@ -37,7 +37,17 @@ def check(case: tuple[Path, Path], *args: str | Path, columns: int = 80) -> tupl
     article, pack = case
     result = CliRunner(env={"COLUMNS": str(columns)}).invoke(
         main,
-        ["check", str(article), "--reference", str(pack), "--date", "2015-10-01", "--fail-on", "never"]
+        [
+            "check",
+            str(article),
+            "--no-default-reference",
+            "--reference",
+            str(pack),
+            "--date",
+            "2015-10-01",
+            "--fail-on",
+            "never",
+        ]
         + [str(a) for a in args],
     )
     assert result.exit_code == 0, result.stderr

@@ -6,9 +6,10 @@ over places) and ``references.yaml`` (which reference series verify which measur
 a comment header documenting its syntax. Anything unexpected raises :class:`~auditor.errors.RuleError` naming the
 file and line, the rule id, the field, the bad value and the allowed values.
 
-A user folder given with ``--rules DIR`` may hold only some of these: ``hierarchy.yaml`` and ``references.yaml``
-fall back to the shipped ones when absent, and rule files are read from ``DIR/checks/`` (or from ``DIR`` itself
-when it has no ``checks/`` folder).
+A user folder given with ``--rules DIR`` may hold only some of these: its ``references.yaml`` entries are added
+to the shipped ones (an entry with a shipped entry's id replaces that entry); ``hierarchy.yaml`` and the rule
+files replace the shipped ones and fall back to them when absent. Rule files are read from ``DIR/checks/`` (or
+from ``DIR`` itself when it has no ``checks/`` folder).
 """
 
 from __future__ import annotations
@@ -418,12 +419,22 @@ def _reference(at: _At, raw: object, defaults: Mapping[str, Any], measures: tupl
     )
 
 
-def load_references(path: Path) -> tuple[ReferenceSpec, ...]:
-    """Read ``references.yaml``."""
+def _defaults(at: _At, top: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(_mapping(at.within(top, "defaults"), top.get("defaults") or {}, "defaults", DEFAULT_KEYS))
+
+
+def load_references(path: Path, *, inherit: Path | None = None) -> tuple[ReferenceSpec, ...]:
+    """Read ``references.yaml``; keys its ``defaults`` leave out come from ``inherit``'s (a user file takes the
+    shipped defaults)."""
+    base: dict[str, Any] = {}
+    if inherit is not None:
+        shipped = _read_yaml(inherit)
+        base_at = _At(inherit, line=getattr(shipped, "line", None))
+        base = _defaults(base_at, _mapping(base_at, shipped, None, ("defaults", "series")))
     data = _read_yaml(path)
     at = _At(path, line=getattr(data, "line", None))
     top = _mapping(at, data, None, ("defaults", "series"))
-    defaults = _mapping(at.within(top, "defaults"), top.get("defaults") or {}, "defaults", DEFAULT_KEYS)
+    defaults = {**base, **_defaults(at, top)}
     items = top.get("series") or []
     if not isinstance(items, list):
         raise at.within(top, "series").error("must be a list", "series", type(items).__name__)
@@ -431,6 +442,14 @@ def load_references(path: Path) -> tuple[ReferenceSpec, ...]:
     specs = tuple(_reference(at.within(item), item, defaults, measures) for item in items)
     _unique(at, [(s.id, s) for s in specs], "id")
     return specs
+
+
+def load_user_references(path: Path) -> tuple[ReferenceSpec, ...]:
+    """A user rules folder's ``references.yaml``, read as ``--rules`` reads it (with the shipped defaults)."""
+    shipped = rules_dir() / "references.yaml"
+    if path.resolve() == shipped.resolve():
+        return load_references(path)
+    return load_references(path, inherit=shipped)
 
 
 # --- the whole set ----------------------------------------------------------------------------------------------
@@ -463,24 +482,44 @@ def rule_files(directory: Path) -> tuple[Path, ...]:
     return tuple(sorted(p for p in folder.glob("*.yaml") if p.name not in skip or folder == checks))
 
 
+def _with_shipped(
+    shipped: tuple[ReferenceSpec, ...], own: tuple[ReferenceSpec, ...]
+) -> tuple[ReferenceSpec, ...]:
+    """The shipped entries with a user folder's added; a user entry with a shipped entry's id replaces it."""
+    mine = {spec.id for spec in own}
+    return (*(spec for spec in shipped if spec.id not in mine), *own)
+
+
 def load_rule_set(directory: Path | None = None) -> RuleSet:
-    """Load and validate a rules folder (the shipped one by default)."""
+    """Load and validate a rules folder (the shipped one by default).
+
+    In a user folder, ``references.yaml`` adds entries to the shipped ones (an entry with a shipped id replaces
+    it); ``hierarchy.yaml`` and the rule files replace the shipped ones, which are used when the folder has none.
+    """
     shipped = rules_dir()
     directory = shipped if directory is None else directory
     if not directory.is_dir():
         raise RuleError(directory, "rules folder not found")
-    files = rule_files(directory)
-    if not files:
-        raise RuleError(directory, "no rule files (expected checks/*.yaml)")
-    rules = tuple(rule for path in files for rule in load_rule_file(path))
-    _unique(_At(directory), [(r.id, r) for r in rules], "id")
     hierarchy_path = directory / "hierarchy.yaml"
     references_path = directory / "references.yaml"
+    files = rule_files(directory)
+    if not files and (hierarchy_path.is_file() or references_path.is_file()):
+        files = rule_files(shipped)
+    if not files:
+        raise RuleError(
+            directory, "no rule files (expected checks/*.yaml, hierarchy.yaml or references.yaml)"
+        )
+    rules = tuple(rule for path in files for rule in load_rule_file(path))
+    _unique(_At(directory), [(r.id, r) for r in rules], "id")
     hierarchy_path = hierarchy_path if hierarchy_path.is_file() else shipped / "hierarchy.yaml"
-    references_path = references_path if references_path.is_file() else shipped / "references.yaml"
+    references = load_references(shipped / "references.yaml")
+    reference_files: tuple[Path, ...] = (shipped / "references.yaml",)
+    if references_path.is_file() and directory.resolve() != shipped.resolve():
+        references = _with_shipped(references, load_user_references(references_path))
+        reference_files = (*reference_files, references_path)
     return RuleSet(
         rules=rules,
         hierarchy=load_hierarchy(hierarchy_path),
-        references=load_references(references_path),
-        files=(*files, hierarchy_path, references_path),
+        references=references,
+        files=(*files, hierarchy_path, *reference_files),
     )

@@ -96,6 +96,7 @@ def command(
     as_of: date | None,
     date_order: str | None,
     references: tuple[Path, ...],
+    no_default_reference: bool,
     rules_dir: Path | None,
     fmt: str,
     fail_on: str,
@@ -109,14 +110,14 @@ def command(
     from auditor.checks import check_claims, load_rules
     from auditor.checks import presentation as present
     from auditor.claims.extract import extract_batches
-    from auditor.reference import load_reference
+    from auditor.reference import load_reference_with_shipped
     from auditor.report.terminal import TerminalReport, console_for
     from auditor.schemas import SEVERITIES, ClaimsSchema, columns
 
     if output is not None and not output.parent.is_dir():
         raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
     rules = load_rules(rules_dir)
-    reference = load_reference(references or None)
+    reference = load_reference_with_shipped(references, shipped=not no_default_reference)
 
     failures = 0
 

@@ -49,13 +49,20 @@ def date_option(func: F) -> F:
 
 
 def reference_option(func: F) -> F:
-    """``--reference FILE_OR_DIR`` (repeatable) into ``references``."""
+    """``--reference PATH`` (repeatable) into ``references``, added to the shipped pack unless
+    ``--no-default-reference`` (into ``no_default_reference``)."""
+    func = click.option(
+        "--no-default-reference",
+        is_flag=True,
+        help="Check against the --reference files only, without the shipped reference pack.",
+    )(func)
     return click.option(
         "--reference",
         "references",
         multiple=True,
         type=click.Path(exists=True, path_type=Path),
-        help="A reference CSV file or folder to check against (repeatable); default: the shipped reference pack.",
+        help="Reference data to check against as well as the shipped pack (repeatable): a pack CSV, a folder of "
+        "them, or a data package (datapackage.json or its folder). See 'auditor reference validate'.",
     )(func)
 
 

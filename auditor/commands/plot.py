@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
-from auditor.commands.options import date_option
+from auditor.commands.options import date_option, reference_option
 from auditor.errors import DocumentError, UsageError
 
 if TYPE_CHECKING:
@@ -258,13 +258,7 @@ def _out_path(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path
     callback=_out_path,
     help="The chart file, .png or .svg (replaced in one step).",
 )
-@click.option(
-    "--reference",
-    "references",
-    multiple=True,
-    type=click.Path(exists=True, path_type=Path),
-    help="Reference data (a pack folder or CSV); the shipped pack by default.",
-)
+@reference_option
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @date_option
 @click.option("--doc", "doc_id", help="Draw only the claims of this article (its doc id).")
@@ -277,6 +271,7 @@ def command(
     kind: str,
     out: Path,
     references: tuple[Path, ...],
+    no_default_reference: bool,
     rules_dir: Path | None,
     as_of: date | None,
     date_order: str | None,
@@ -285,14 +280,14 @@ def command(
     location: str | None,
 ) -> None:
     """Draw one chart of the claims in CLAIMS_OR_ARTICLE (a 'check --format jsonl' file, or articles)."""
-    from auditor.reference import load_reference
+    from auditor.reference import load_reference_with_shipped
     from auditor.report.atomic import save_figure
 
     cache: list[pd.DataFrame] = []
 
     def load_references() -> pd.DataFrame:
         if not cache:
-            cache.append(load_reference(list(references) or None))
+            cache.append(load_reference_with_shipped(references, shipped=not no_default_reference))
         return cache[0]
 
     if is_check_output(source):

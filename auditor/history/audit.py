@@ -69,6 +69,8 @@ class AuditOptions:
     as_of: date | None = None
     date_order: str | None = None
     references: tuple[Path, ...] = ()
+    #: check against the shipped reference pack as well as ``references`` (``--no-default-reference``: false)
+    default_reference: bool = True
     rules: Path | None = None
     fail_on: str = "error"
     wait: float = 0.0
@@ -221,7 +223,9 @@ def run_audit(
     if options.batch_size < 1:
         raise UsageError("--batch-size", options.batch_size, reason="must be at least 1")
     rules = engine.load_rules(options.rules)
-    references = reference_data.load_reference(list(options.references) or None)
+    references = reference_data.load_reference_with_shipped(
+        options.references, shipped=options.default_reference
+    )
 
     with AuditStore(options.db, wait=options.wait) as store:
         started = datetime.now(UTC)
@@ -391,16 +395,15 @@ def _run_info(run_id: str, started: datetime, rules: RuleSet, options: AuditOpti
         tool_version=tool_version(),
         rules_version=f"{where}, {len(rules.rules)} rules ({rules_hash[:12]})",
         rules_hash=rules_hash,
-        reference_datasets=_reference_datasets(options.references),
+        reference_datasets=_reference_datasets(options),
         tolerance_policy=_tolerance_policy(rules),
     )
 
 
-def _reference_datasets(paths: Sequence[Path]) -> tuple[ReferenceDataset, ...]:
+def _reference_datasets(options: AuditOptions) -> tuple[ReferenceDataset, ...]:
     """One entry per reference file loaded: its publishers, latest as-of date and sha256."""
-    files: list[Path] = []
-    for path in paths or (reference_dir(),):
-        files.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
+    shipped = (reference_dir(),) if options.default_reference else ()
+    files = reference_data.reference_files((*shipped, *options.references))
     datasets = []
     for path in files:
         table = pack.read_pack_csv(path)

@@ -3,7 +3,8 @@
 Every loader returns a table validated by :class:`~auditor.schemas.ReferenceSchema` (one row per series,
 place and as-of date, each citing publisher, dataset, URL and retrieval date) or raises
 :class:`~auditor.errors.ReferenceDataError` naming the file, row, column, bad value and what is allowed.
-:func:`load_reference` reads the pack format that ``auditor check --reference`` takes.
+:func:`load_reference` reads the pack format (CSV files, folders, data packages) that ``--reference`` takes;
+:func:`load_reference_with_shipped` adds it to the shipped pack.
 """
 
 from __future__ import annotations
@@ -35,7 +36,13 @@ from auditor.reference.loaders_unhcr import (
     load_unhcr_syria_regional_raw,
 )
 from auditor.reference.loaders_unhcr_monthly import load_unhcr_asylum_monthly
-from auditor.reference.pack import load_reference, read_manifest, verify_manifest
+from auditor.reference.pack import (
+    load_reference,
+    load_reference_with_shipped,
+    read_manifest,
+    reference_files,
+    verify_manifest,
+)
 
 #: One loader per public format, by the key of its citation in :data:`auditor.reference.sources.SOURCES`.
 LOADERS: Final[dict[str, Callable[[Path], pd.DataFrame]]] = {
@@ -63,6 +70,7 @@ __all__ = [
     "load_iom_missing_migrants",
     "load_published_death_tolls",
     "load_reference",
+    "load_reference_with_shipped",
     "load_ucdp_brd",
     "load_unhcr_asylum_monthly",
     "load_unhcr_popstats_by_asylum",
@@ -74,5 +82,6 @@ __all__ = [
     "load_vdc_documented_deaths",
     "load_worldbank_population",
     "read_manifest",
+    "reference_files",
     "verify_manifest",
 ]

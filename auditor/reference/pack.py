@@ -1,7 +1,8 @@
 """The reference pack: CSV files whose columns are exactly the reference table's, plus a MANIFEST.
 
-:func:`load_reference` reads pack files (or folders of them) into one validated reference table; this is what
-``auditor check --reference`` uses, and with no argument it loads the shipped pack once per process.
+:func:`load_reference` reads pack files (or folders of them, or data packages) into one validated reference
+table, and with no argument loads the shipped pack once per process; :func:`load_reference_with_shipped` is what
+``--reference`` (added to the shipped pack) and ``--no-default-reference`` select.
 :func:`write_pack_csv` and :func:`write_manifest` write them back deterministically and atomically, and
 :func:`region_sums` / :func:`carried_region_sum` build the named-region aggregates the builder adds.
 """
@@ -23,8 +24,9 @@ import pandas as pd
 
 from auditor.claims.lexicon import iso3_codes
 from auditor.claims.places import REGIONS, region_members
-from auditor.errors import ReferenceDataError
+from auditor.errors import ReferenceDataError, UsageError
 from auditor.io.destinations import write_bytes
+from auditor.reference.datapackage import DESCRIPTOR, datapackage_files, is_datapackage
 from auditor.reference.integrity import COLUMNS, finish
 from auditor.reference.parsing import FILE, LINE, dates, numbers, read_rows, refuse
 from auditor.resources import reference_dir
@@ -41,7 +43,7 @@ _PLACES: Final = ("an ISO 3166-1 alpha-3 code", *REGIONS)
 
 
 def load_reference(paths: Iterable[Path | str] | None = None) -> pd.DataFrame:
-    """Pack CSV files and folders of them (``*.csv`` directly inside) as one validated reference table.
+    """Pack CSV files, folders of them (``*.csv`` directly inside) and data packages as one reference table.
 
     ``None`` loads the shipped pack (:func:`auditor.resources.reference_dir`), cached for the process; callers
     get a copy they may modify. Duplicate keys across files are errors like duplicates within one file.
@@ -51,23 +53,47 @@ def load_reference(paths: Iterable[Path | str] | None = None) -> pd.DataFrame:
     return _load(tuple(Path(p) for p in paths))
 
 
+def load_reference_with_shipped(paths: Iterable[Path | str] = (), *, shipped: bool = True) -> pd.DataFrame:
+    """What ``--reference PATH ...`` and ``--no-default-reference`` select: the shipped pack plus ``paths``
+    (or ``paths`` alone when ``shipped`` is false). A key in a user file and in the shipped pack is an error."""
+    extra = tuple(Path(p) for p in paths)
+    if not extra:
+        if not shipped:
+            raise UsageError(
+                "--no-default-reference", True, reason="give at least one --reference PATH with it"
+            )
+        return load_reference()
+    return _load((reference_dir(), *extra) if shipped else extra)
+
+
+def reference_files(paths: Iterable[Path | str]) -> tuple[Path, ...]:
+    """The pack CSV files behind ``paths``: a file itself, a data package's resources (``datapackage.json`` or
+    its folder), else a folder's ``*.csv`` files."""
+    files: list[Path] = []
+    for path in (Path(p) for p in paths):
+        if is_datapackage(path):
+            files.extend(datapackage_files(path))
+        elif path.is_dir():
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                raise ReferenceDataError(
+                    path, "no reference CSV files in this folder", allowed=("*.csv", DESCRIPTOR)
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ReferenceDataError(path, "no such file or folder")
+    return tuple(files)
+
+
 @cache
 def _default_pack() -> pd.DataFrame:
     return _load((reference_dir(),))
 
 
 def _load(paths: tuple[Path, ...]) -> pd.DataFrame:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(path.glob("*.csv"))
-            if not found:
-                raise ReferenceDataError(path, "no reference CSV files in this folder", allowed=("*.csv",))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ReferenceDataError(path, "no such file or folder")
+    files = reference_files(paths)
     if not files:
         raise ReferenceDataError(None, "no reference files given")
     raw = pd.concat([read_pack_csv(f) for f in files], ignore_index=True)

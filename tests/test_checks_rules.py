@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from test_checks_builders import load_cases
 
 from auditor.checks import load_rules, registered_checks
-from auditor.checks.rules import rule_files
+from auditor.checks.rule_set import rule_files
 from auditor.cli import main
 from auditor.errors import RuleError
 from auditor.resources import rules_dir

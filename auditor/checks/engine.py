@@ -25,7 +25,8 @@ import pandas as pd
 from auditor.checks import messages as say
 from auditor.checks.alignment import align
 from auditor.checks.registry import CheckInput, per_table, records
-from auditor.checks.rules import Rule, RuleSet, load_rule_set
+from auditor.checks.rule_set import load_rule_set
+from auditor.checks.rules import Rule, RuleSet
 from auditor.checks.specs import Scope
 from auditor.checks.subjects import resolve_subjects
 from auditor.checks.verdicts import capped_severity, decide

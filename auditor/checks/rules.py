@@ -6,10 +6,8 @@ over places) and ``references.yaml`` (which reference series verify which measur
 a comment header documenting its syntax. Anything unexpected raises :class:`~auditor.errors.RuleError` naming the
 file and line, the rule id, the field, the bad value and the allowed values.
 
-A user folder given with ``--rules DIR`` may hold only some of these: its ``references.yaml`` entries are added
-to the shipped ones (an entry with a shipped entry's id replaces that entry); ``hierarchy.yaml`` and the rule
-files replace the shipped ones and fall back to them when absent. Rule files are read from ``DIR/checks/`` (or
-from ``DIR`` itself when it has no ``checks/`` folder).
+How a whole folder (the shipped one, or a user's given with ``--rules DIR``) becomes one :class:`RuleSet` is in
+:mod:`auditor.checks.rule_set`.
 """
 
 from __future__ import annotations
@@ -35,7 +33,6 @@ from auditor.checks.specs import (
     SeriesPart,
 )
 from auditor.errors import RuleError
-from auditor.resources import rules_dir
 from auditor.schemas import CLAIM_KINDS, SEVERITIES
 
 RULE_KEYS: Final = ("id", "check", "description", "severity", "scope", "params", "message", "suggestion")
@@ -440,16 +437,8 @@ def load_references(path: Path, *, inherit: Path | None = None) -> tuple[Referen
         raise at.within(top, "series").error("must be a list", "series", type(items).__name__)
     measures = _measure_names()
     specs = tuple(_reference(at.within(item), item, defaults, measures) for item in items)
-    _unique(at, [(s.id, s) for s in specs], "id")
+    unique_ids(at.path, [(s.id, s) for s in specs], "id")
     return specs
-
-
-def load_user_references(path: Path) -> tuple[ReferenceSpec, ...]:
-    """A user rules folder's ``references.yaml``, read as ``--rules`` reads it (with the shipped defaults)."""
-    shipped = rules_dir() / "references.yaml"
-    if path.resolve() == shipped.resolve():
-        return load_references(path)
-    return load_references(path, inherit=shipped)
 
 
 # --- the whole set ----------------------------------------------------------------------------------------------
@@ -465,61 +454,11 @@ class RuleSet:
     files: tuple[Path, ...]
 
 
-def _unique(at: _At, items: list[tuple[str, object]], field: str) -> None:
+def unique_ids(where: Path, items: list[tuple[str, object]], field: str) -> None:
+    """Refuse a key given twice (the item's own ``path`` is named when it has one, else ``where``)."""
     seen: dict[str, object] = {}
     for key, item in items:
         if key in seen:
-            path = getattr(item, "path", at.path)
+            path = getattr(item, "path", where)
             raise RuleError(path, "duplicate id", rule_id=key, field=field, value=key)
         seen[key] = item
-
-
-def rule_files(directory: Path) -> tuple[Path, ...]:
-    """The rule files of a rules folder: ``checks/*.yaml``, else the folder's own YAML files."""
-    checks = directory / "checks"
-    folder = checks if checks.is_dir() else directory
-    skip = {"hierarchy.yaml", "references.yaml"}
-    return tuple(sorted(p for p in folder.glob("*.yaml") if p.name not in skip or folder == checks))
-
-
-def _with_shipped(
-    shipped: tuple[ReferenceSpec, ...], own: tuple[ReferenceSpec, ...]
-) -> tuple[ReferenceSpec, ...]:
-    """The shipped entries with a user folder's added; a user entry with a shipped entry's id replaces it."""
-    mine = {spec.id for spec in own}
-    return (*(spec for spec in shipped if spec.id not in mine), *own)
-
-
-def load_rule_set(directory: Path | None = None) -> RuleSet:
-    """Load and validate a rules folder (the shipped one by default).
-
-    In a user folder, ``references.yaml`` adds entries to the shipped ones (an entry with a shipped id replaces
-    it); ``hierarchy.yaml`` and the rule files replace the shipped ones, which are used when the folder has none.
-    """
-    shipped = rules_dir()
-    directory = shipped if directory is None else directory
-    if not directory.is_dir():
-        raise RuleError(directory, "rules folder not found")
-    hierarchy_path = directory / "hierarchy.yaml"
-    references_path = directory / "references.yaml"
-    files = rule_files(directory)
-    if not files and (hierarchy_path.is_file() or references_path.is_file()):
-        files = rule_files(shipped)
-    if not files:
-        raise RuleError(
-            directory, "no rule files (expected checks/*.yaml, hierarchy.yaml or references.yaml)"
-        )
-    rules = tuple(rule for path in files for rule in load_rule_file(path))
-    _unique(_At(directory), [(r.id, r) for r in rules], "id")
-    hierarchy_path = hierarchy_path if hierarchy_path.is_file() else shipped / "hierarchy.yaml"
-    references = load_references(shipped / "references.yaml")
-    reference_files: tuple[Path, ...] = (shipped / "references.yaml",)
-    if references_path.is_file() and directory.resolve() != shipped.resolve():
-        references = _with_shipped(references, load_user_references(references_path))
-        reference_files = (*reference_files, references_path)
-    return RuleSet(
-        rules=rules,
-        hierarchy=load_hierarchy(hierarchy_path),
-        references=references,
-        files=(*files, hierarchy_path, *reference_files),
-    )

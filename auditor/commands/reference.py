@@ -27,7 +27,7 @@ def command() -> None:
 def _summary(path: Path) -> str:
     """One line describing what PATH holds; raises the loaders' errors."""
     if path.suffix.lower() in _YAML:
-        from auditor.checks.rules import load_user_references
+        from auditor.checks.rule_set import load_user_references
 
         specs = load_user_references(path)
         ids = ", ".join(spec.id for spec in specs)

@@ -82,6 +82,11 @@ class AuditOptions:
         if self.as_of is not None and type(self.as_of) is not date:
             object.__setattr__(self, "as_of", as_date(self.as_of, "as_of", order=order))
 
+    def reference_table(self) -> pd.DataFrame:
+        """The reference data these options select: the shipped pack (unless not ``default_reference``) and
+        ``references``."""
+        return reference_data.load_reference_with_shipped(self.references, shipped=self.default_reference)
+
 
 @dataclass(slots=True)
 class _Tally:
@@ -223,9 +228,7 @@ def run_audit(
     if options.batch_size < 1:
         raise UsageError("--batch-size", options.batch_size, reason="must be at least 1")
     rules = engine.load_rules(options.rules)
-    references = reference_data.load_reference_with_shipped(
-        options.references, shipped=options.default_reference
-    )
+    references = options.reference_table()
 
     with AuditStore(options.db, wait=options.wait) as store:
         started = datetime.now(UTC)

@@ -131,14 +131,12 @@ def _close(a: pd.Series, b: pd.Series, params: Params) -> pd.Series:
     return pd.Series(ratio <= params.number("max_ratio"), index=a.index)
 
 
-#: Text between two figures of one sentence that makes them one quantity at two times ("rose to A from B", "A, up
-#: from B", "A, compared with B"), not the same quantity stated twice.
+#: Text between two figures that makes them one quantity at two times ("rose to A from B", "A, up from B").
 _BETWEEN_TWO_TIMES: Final = re.compile(
     r"\b(?:from|compared|versus|vs|against|than|up|down|rose|fell|ris\w*|fall\w*|increas\w*|decreas\w*|"
     r"climb\w*|drop\w*|jump\w*|declin\w*)\b",
     re.I,
 )
-#: "from B to A": the word before the first figure and the text between them.
 _FROM_BEFORE: Final = re.compile(r"\bfrom\s+$", re.I)
 _TO_BETWEEN: Final = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?to\s+$", re.I)
 #: "B a year earlier", "B two years ago" right after the second figure.

@@ -53,6 +53,7 @@ COMMANDS: Final = {
     "plot": "Draw one chart for an editor to a PNG or SVG file.",
     "rules": "Inspect and validate rule files.",
     "reference": "Validate reference data of your own (pack CSVs, data packages, references.yaml).",
+    "serve": "Serve the check as a web page and an HTTP API.",
 }
 _PACKAGE: Final = "auditor.commands"
 

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,3 +36,20 @@ def shared() -> Path:
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def serve_app() -> FastAPI:
+    """``auditor serve``'s application on the shipped rules and reference pack (loaded once per session)."""
+    from auditor.serve import create_app
+
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+def serve_client(serve_app: FastAPI) -> Iterator[TestClient]:
+    """The framework's test client on :func:`serve_app`; an internal error comes back as its 500 response."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(serve_app, raise_server_exceptions=False) as client:
+        yield client

@@ -254,7 +254,14 @@ def run_audit(
             status = exit_status(
                 findings["severity"], options.fail_on, bad_documents=tally.bad, failed_documents=tally.failed
             )
-            info = _run_info(run_id, started, rules, options)
+            info = run_info(
+                run_id,
+                started,
+                rules,
+                rules_dir=options.rules,
+                references=options.references,
+                default_reference=options.default_reference,
+            )
             report = reporting.render_run_report(
                 options.out / run_id,
                 run=info,
@@ -385,28 +392,40 @@ def _sweep_staging(out: Path, store: AuditStore) -> None:
 # --- the methods footer -------------------------------------------------------------------------------------
 
 
-def _run_info(run_id: str, started: datetime, rules: RuleSet, options: AuditOptions) -> RunInfo:
+def run_info(
+    run_id: str,
+    started: datetime,
+    rules: RuleSet,
+    *,
+    rules_dir: Path | None,
+    references: Sequence[Path],
+    default_reference: bool = True,
+    finished: datetime | None = None,
+) -> RunInfo:
+    """What the methods footer says of a run on ``rules`` (loaded from ``rules_dir``, None for the shipped ones)
+    and the reference files ``references`` (added to the shipped pack unless not ``default_reference``);
+    ``finished`` defaults to now."""
     digest = hashlib.sha256()
     for path in sorted(rules.files):
         digest.update(path.name.encode("utf-8") + b"\x00" + path.read_bytes())
     rules_hash = digest.hexdigest()
-    where = "shipped rules" if options.rules is None else f"rules from {options.rules}"
+    where = "shipped rules" if rules_dir is None else f"rules from {rules_dir}"
     return RunInfo(
         run_id=run_id,
         started=started.replace(tzinfo=None),
-        finished=datetime.now(UTC).replace(tzinfo=None),
+        finished=(finished or datetime.now(UTC)).replace(tzinfo=None),
         tool_version=tool_version(),
         rules_version=f"{where}, {len(rules.rules)} rules ({rules_hash[:12]})",
         rules_hash=rules_hash,
-        reference_datasets=_reference_datasets(options),
+        reference_datasets=_reference_datasets(references, default_reference=default_reference),
         tolerance_policy=_tolerance_policy(rules),
     )
 
 
-def _reference_datasets(options: AuditOptions) -> tuple[ReferenceDataset, ...]:
+def _reference_datasets(references: Sequence[Path], *, default_reference: bool) -> tuple[ReferenceDataset, ...]:
     """One entry per reference file loaded: its publishers, latest as-of date and sha256."""
-    shipped = (reference_dir(),) if options.default_reference else ()
-    files = reference_data.reference_files((*shipped, *options.references))
+    shipped = (reference_dir(),) if default_reference else ()
+    files = reference_data.reference_files((*shipped, *references))
     datasets = []
     for path in files:
         table = pack.read_pack_csv(path)

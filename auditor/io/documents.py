@@ -154,9 +154,7 @@ def _read_file(path: Path, order: str | None) -> Iterator[_Item]:
     where = path.as_posix()
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        yield DocumentError(
-            where, f"unsupported file type {suffix or '(no suffix)'!r}; allowed: {', '.join(SUFFIXES)}"
-        )
+        yield _unsupported(where, suffix)
         return
     try:
         if suffix == ".jsonl":
@@ -167,6 +165,35 @@ def _read_file(path: Path, order: str | None) -> Iterator[_Item]:
     except OSError as exc:
         yield DocumentError(where, f"cannot read the file: {exc.strerror or exc}")
         return
+    yield from _read_bytes(data, where, suffix, order)
+
+
+def documents_from_bytes(
+    data: bytes, *, suffix: str, name: str, date_order: str | None = None
+) -> list[Document]:
+    """The articles in ``data``, read as a file named ``name`` with ``suffix`` would be (nothing touches the file
+    system: ``name`` is only the id and the place errors name); raises the first :class:`DocumentError`."""
+    suffix = suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _unsupported(name, suffix)
+    order = check_order(date_order)
+    items = _read_jsonl(data.splitlines(keepends=True), name, order) if suffix == ".jsonl" else None
+    docs = []
+    for item in items if items is not None else _read_bytes(data, name, suffix, order):
+        if isinstance(item, DocumentError):
+            raise item
+        docs.append(item[0])
+    return docs
+
+
+def _unsupported(where: str, suffix: str) -> DocumentError:
+    return DocumentError(
+        where, f"unsupported file type {suffix or '(no suffix)'!r}; allowed: {', '.join(SUFFIXES)}"
+    )
+
+
+def _read_bytes(data: bytes, where: str, suffix: str, order: str | None) -> Iterator[_Item]:
+    """The one article of a non-JSONL file's bytes."""
     try:
         text = _decode(data, where)
         title: str | None = None

@@ -65,7 +65,8 @@ def _environment() -> Environment:
     return env
 
 
-def _render(template: str, **context: Any) -> str:
+def render_template(template: str, **context: Any) -> str:
+    """Render one of the report templates (autoescaped) with ``context``."""
     return _environment().get_template(template).render(**context)
 
 
@@ -122,7 +123,7 @@ def render_run_report(
         past = with_current_run(history, run.run_id, pd.Timestamp(run.started), coverage)
         run_plans = run_charts(tables.claims, tables.findings, tables.documents, past, tolerance=tolerance)
         shown = [_draw(p, stage / "charts", "charts/") for p in run_plans]
-        page = _render(
+        page = render_template(
             "run.html.j2",
             run=run,
             tool_version=run.tool_version,
@@ -167,7 +168,7 @@ def _write_articles(
             shown = [_draw(p, stage / "charts", "../charts/", png=False) for p in plans]
             budget -= len(shown)
         view["charts"] = shown
-        page = _render("article.html.j2", run=run, tool_version=run.tool_version, article=view)
+        page = render_template("article.html.j2", run=run, tool_version=run.tool_version, article=view)
         (folder / article_filename(doc_id)).write_text(page, encoding="utf-8")
 
 
@@ -228,5 +229,7 @@ def render_index(reports_root: Path, runs: pd.DataFrame, *, tool_version: str = 
                 "alt": f"Line chart of the flag rate over {len(data)} runs.",
             }
         )
-    page = _render("runs.html.j2", runs=entries, headline=headline, charts=shown, tool_version=tool_version)
+    page = render_template(
+        "runs.html.j2", runs=entries, headline=headline, charts=shown, tool_version=tool_version
+    )
     return write_text(reports_root / "index.html", page)

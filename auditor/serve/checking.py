@@ -1,0 +1,83 @@
+"""One request's articles through the extractor and the engine, as ``auditor check`` runs them, and the claims as
+the JSON lines ``auditor check --format jsonl`` (or ``auditor extract --format jsonl``) writes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from auditor.checks import check_claims
+from auditor.checks import presentation as present
+from auditor.checks.engine import CheckResult
+from auditor.claims.extract import extract_batches
+from auditor.io.documents import Document
+from auditor.io.output import open_writer
+from auditor.schemas import ClaimsSchema, FindingsSchema, VerdictsSchema, columns, empty
+from auditor.serve.startup import Loaded
+
+#: Articles extracted and checked together when an NDJSON batch is streamed.
+STREAM_BATCH: Final = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The claims of some articles and what the engine made of them."""
+
+    claims: pd.DataFrame
+    result: CheckResult
+
+
+def extract(docs: Sequence[Document]) -> pd.DataFrame:
+    """The claims table of ``docs`` (empty, with its columns, when they state no number)."""
+    frames = list(extract_batches(docs, batch_size=max(1, len(docs))))
+    return (
+        frames[0]
+        if len(frames) == 1
+        else pd.concat(frames, ignore_index=True)
+        if frames
+        else empty(ClaimsSchema)
+    )
+
+
+def check(loaded: Loaded, docs: Sequence[Document]) -> Checked:
+    """Extract and check ``docs`` against the loaded rules and references."""
+    claims = extract(docs)
+    if claims.empty:
+        return Checked(claims, CheckResult(findings=empty(FindingsSchema), verdicts=empty(VerdictsSchema)))
+    return Checked(claims, check_claims(claims, references=loaded.references, rules=loaded.rules))
+
+
+def check_lines(checked: Checked) -> list[str]:
+    """One JSON object a claim, with exactly the columns of ``auditor check --format jsonl``."""
+    cols = (*columns(ClaimsSchema), *present.PER_CLAIM_EXTRA)
+    return _lines(present.per_claim(checked.claims, checked.result), cols)
+
+
+def claim_lines(claims: pd.DataFrame) -> list[str]:
+    """One JSON object a claim, with the claims-table columns."""
+    return _lines(claims, columns(ClaimsSchema))
+
+
+def coverage(checked: Checked) -> dict[str, int]:
+    """The coverage counts: numbers found, checked, needing attention, not checkable."""
+    counts = present.Coverage()
+    if len(checked.result.verdicts):
+        counts.add(checked.result.verdicts)
+    return {
+        "numbers": counts.found,
+        "checked": counts.checked,
+        "attention": counts.attention,
+        "not_checkable": counts.not_checkable,
+    }
+
+
+def _lines(frame: pd.DataFrame, cols: Sequence[str]) -> list[str]:
+    buffer = io.StringIO()
+    writer = open_writer("jsonl", buffer, cols)
+    writer.write(frame)
+    writer.close()
+    return buffer.getvalue().splitlines()

@@ -72,7 +72,10 @@ def command(
     from auditor.serve import ServeSettings, create_app
 
     settings = ServeSettings(
-        references=references, default_reference=not no_default_reference, rules_dir=rules_dir, max_bytes=max_bytes
+        references=references,
+        default_reference=not no_default_reference,
+        rules_dir=rules_dir,
+        max_bytes=max_bytes,
     )
     app = create_app(settings)  # loads and validates the rules and references once, before listening
     click.echo(f"auditor serve: http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it", err=True)

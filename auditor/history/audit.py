@@ -254,14 +254,7 @@ def run_audit(
             status = exit_status(
                 findings["severity"], options.fail_on, bad_documents=tally.bad, failed_documents=tally.failed
             )
-            info = run_info(
-                run_id,
-                started,
-                rules,
-                rules_dir=options.rules,
-                references=options.references,
-                default_reference=options.default_reference,
-            )
+            info = _run_info(run_id, started, rules, options)
             report = reporting.render_run_report(
                 options.out / run_id,
                 run=info,
@@ -392,6 +385,17 @@ def _sweep_staging(out: Path, store: AuditStore) -> None:
 # --- the methods footer -------------------------------------------------------------------------------------
 
 
+def _run_info(run_id: str, started: datetime, rules: RuleSet, options: AuditOptions) -> RunInfo:
+    return run_info(
+        run_id,
+        started,
+        rules,
+        rules_dir=options.rules,
+        references=options.references,
+        default_reference=options.default_reference,
+    )
+
+
 def run_info(
     run_id: str,
     started: datetime,
@@ -422,7 +426,9 @@ def run_info(
     )
 
 
-def _reference_datasets(references: Sequence[Path], *, default_reference: bool) -> tuple[ReferenceDataset, ...]:
+def _reference_datasets(
+    references: Sequence[Path], *, default_reference: bool
+) -> tuple[ReferenceDataset, ...]:
     """One entry per reference file loaded: its publishers, latest as-of date and sha256."""
     shipped = (reference_dir(),) if default_reference else ()
     files = reference_data.reference_files((*shipped, *references))

@@ -55,7 +55,14 @@ NOT_CHECKABLE_REASONS: Final = (
     "no_reference_near_date",
     "no_date",
     "ambiguous",
+    "event_level",
+    "not_a_count",
+    "subset",
 )
+#: A count's scope: one event (an attack, a boat, a day, a town), a total over a period, or a stock on a date.
+SCOPES: Final = ("event", "period", "stock")
+#: Why a count is not a count of what happened: a plan or quota, or a part no reference series breaks out.
+QUALIFIERS: Final = ("plan", "subset")
 SEVERITIES: Final = ("info", "warning", "error")
 #: What ``--fail-on`` accepts: the lowest severity that makes a run exit 1, or never.
 FAIL_ON: Final = ("warning", "error", "never")
@@ -100,6 +107,9 @@ class ClaimsSchema(pa.DataFrameModel):
     location: Series[str] = pa.Field(nullable=True)
     as_of: Series[pd.Timestamp] = pa.Field(nullable=True)
     attribution: Series[str] = pa.Field(nullable=True)
+    # set by extraction; optional so tables written before these columns existed still validate
+    scope: Series[str] | None = pa.Field(nullable=True, isin=list(SCOPES))
+    qualifier: Series[str] | None = pa.Field(nullable=True, isin=list(QUALIFIERS))
 
     class Config:
         strict = True

@@ -9,6 +9,9 @@ Prints, per labelled set:
 
 * measure accuracy: over labelled claims whose measure is a counted measure of the project (``other``/``none``
   labels count as right when the tool leaves the measure empty);
+* scope accuracy: over labelled claims with a scope (event, period, stock), the tool's ``scope`` (a claim the tool
+  missed or gave no scope counts as wrong); and how often an event is read as a period or stock (the confusion
+  that compares one event with a national total);
 * verdict accuracy: the tool's verdict against the label (``matches`` and ``matches_within_rounding`` are the
   label ``consistent``; a label's not-checkable reasons are compared as ``not_checkable``);
 * flag precision: of the claims the tool flags (needs_review, likely_error, outdated), the share labelled so;
@@ -110,6 +113,30 @@ def score_measures(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]]
     )
 
 
+def score_scopes(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]], show: int) -> None:
+    right = total = events = events_as_totals = 0
+    wrong: Counter[tuple[str, str]] = Counter()
+    for label in labels:
+        want = str(label.get("scope") or "none")
+        if want not in ("event", "period", "stock"):
+            continue
+        row = find(rows, label)
+        got = "missed" if row is None else str(row.get("scope") or "none")
+        total += 1
+        right += got == want
+        if want == "event":
+            events += 1
+            events_as_totals += got in ("period", "stock")
+        if got != want:
+            wrong[(want, got)] += 1
+    print(f"scope accuracy: {right}/{total} = {right / total:.3f}")
+    print(f"  events read as a period or stock total: {events_as_totals}/{events}")
+    print(
+        "  most common confusions (label -> tool): "
+        + ", ".join(f"{a}->{b} {n}" for (a, b), n in wrong.most_common(show))
+    )
+
+
 def score_verdicts(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]], show: int) -> None:
     right = flagged = flagged_ok = errors = errors_caught = 0
     confusion: Counter[tuple[str, str]] = Counter()
@@ -146,7 +173,9 @@ def main() -> int:
     verdicts = yaml.safe_load((LABELS / "verdicts_real.yaml").read_text(encoding="utf-8"))["verdicts"]
     articles = load_articles({(c["corpus"], str(c["doc"])) for c in claims + verdicts})
     print(f"claims_real.yaml: {len(claims)} labelled claims")
-    score_measures(claims, run_check(list(articles.values())), args.show)
+    rows = run_check(list(articles.values()))
+    score_measures(claims, rows, args.show)
+    score_scopes(claims, rows, args.show)
     dates = {str(v["doc"]): v["date"] for v in verdicts}
     dated = [{**articles[d], "date": when} for d, when in dates.items() if d in articles]
     print(f"verdicts_real.yaml: {len(verdicts)} labelled verdicts in {len(dated)} articles")

@@ -52,14 +52,27 @@ def test_sentence_origin_needs_a_demonym_or_a_word_of_leaving() -> None:
     assert sentence_origin("Turkey hosts 2 million refugees.") is None
 
 
-def test_dominant_country_is_the_most_frequent_location_first_mention_winning_ties() -> None:
+def test_dominant_country_needs_a_good_share_of_the_mentions_first_mention_winning_ties() -> None:
+    """Regression (issue 8): a digest naming four countries as often is about none of them, so an unplaced claim
+    in it gets no place; of two countries named as often, the first named wins."""
     claims = claims_frame(
         [
             {"surface": "1", "value": 1, "location": "TUR", "sentence": "1 in Turkey."},
             {"surface": "2", "value": 2, "location": "SYR", "sentence": "2 in Syria."},
             {"surface": "3", "value": 3, "location": "Europe", "sentence": "3 in Europe."},
-            {"surface": "4", "value": 4, "location": "Europe", "sentence": "4 in Europe too."},
             {"doc": "other", "surface": "5", "value": 5, "location": "IRQ", "sentence": "5 in Iraq."},
+            *(
+                {
+                    "doc": "digest",
+                    "surface": str(n),
+                    "value": n,
+                    "location": code,
+                    "sentence": f"{n} in {name}.",
+                }
+                for n, (code, name) in enumerate(
+                    [("IND", "India"), ("AUT", "Austria"), ("GRC", "Greece"), ("HUN", "Hungary")], start=6
+                )
+            ),
         ]
     )
     assert dominant_countries(claims).to_dict() == {"doc": "TUR", "other": "IRQ"}

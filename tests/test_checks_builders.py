@@ -33,6 +33,8 @@ _CLAIM_DEFAULTS: dict[str, Any] = {
     "location": None,
     "as_of": None,
     "attribution": None,
+    "scope": None,
+    "qualifier": None,
 }
 
 

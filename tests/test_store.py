@@ -288,6 +288,29 @@ def test_history_tables_hold_every_column_of_their_model(store: AuditStore, tabl
     assert {"doc_key", "run_id"} <= stored
 
 
+def test_a_version_1_database_gains_scope_and_qualifier_and_keeps_its_claims(db: Path) -> None:
+    """Regression (issue 8): claims gained ``scope`` and ``qualifier``; a database written before opens, is
+    migrated, and its stored claims read back with both empty."""
+    from auditor.history.tables import MIGRATIONS
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in MIGRATIONS[0]:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (1)")
+        con.execute(
+            """INSERT INTO claims (doc_key, run_id, doc_id, claim_id, start, "end", surface, sentence, comparator,
+                                   approx, kind) VALUES ('k', 'r', 'd', 'c1', 0, 3, '250', '250 died.', 'eq',
+                                   false, 'count')"""
+        )
+    with AuditStore(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        claims = store.table("claims")
+    assert list(claims["claim_id"]) == ["c1"]
+    assert claims[["scope", "qualifier"]].isna().all().all()
+
+
 def test_a_database_from_a_newer_auditor_is_refused(db: Path) -> None:
     with AuditStore(db) as store:
         assert store.schema_version() == SCHEMA_VERSION

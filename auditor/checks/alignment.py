@@ -248,7 +248,10 @@ def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame
 
 def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> Alignment:
     """Align every claim (with ``origin``/``place`` resolved) to the reference table; see the module doc."""
+    held = _held_back(claims)
     cands, stage = candidates(claims, specs)
+    # held-back claims reach "covered" at most: no series is looked up for them
+    cands = cands[~cands["row"].isin(held.index[held.notna()])]
     obs = _observations(cands, references)
     obs["gap_days"] = (obs["as_of"] - obs["ref_date"]).dt.days
     if not obs.empty:
@@ -280,8 +283,21 @@ def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[Reference
     aligned = _combine(good).astype(_ALIGNED_TYPES)
     in_scale = aligned["point"].abs() >= aligned["min_share"] * aligned["ref_value"].abs()
     aligned = aligned[in_scale.to_numpy(dtype=bool)].drop(columns=["point", "min_share"])
-    reasons = _reasons(claims, stage, set(aligned["row"]))
+    reasons = _reasons(claims, stage, set(aligned["row"]), held)
     return Alignment(aligned=aligned, candidates=cands.drop(columns="cand"), reasons=reasons)
+
+
+def _held_back(claims: pd.DataFrame) -> pd.Series:
+    """Why a claim is not compared with any series whatever its measure covers: a plan or quota
+    (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``); else None."""
+    held = pd.Series(None, index=claims.index, dtype="object")
+    if "scope" in claims:
+        held = held.mask(claims["scope"].eq("event").fillna(False).astype(bool), "event_level")
+    if "qualifier" in claims:
+        qualifier = claims["qualifier"]
+        held = held.mask(qualifier.eq("subset").fillna(False).astype(bool), "subset")
+        held = held.mask(qualifier.eq("plan").fillna(False).astype(bool), "not_a_count")
+    return held
 
 
 def _reach(stage: pd.Series, rows: pd.Index, name: str) -> None:
@@ -333,8 +349,12 @@ def _add_up(parts: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _reasons(claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object]) -> pd.DataFrame:
+def _reasons(
+    claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object], held: pd.Series
+) -> pd.DataFrame:
     reason = stage.map(_REASON_AT).where(claims["measure"].notna(), "no_measure")
+    # a held-back claim that some entry covers says why it was held back
+    reason = reason.mask(held.notna() & (stage >= _STAGES.index("covered")), held)
     unaligned = ~claims.index.isin(list(aligned_rows))
     return pd.DataFrame(
         {

@@ -60,6 +60,7 @@ _CLAIM_FACT_COLUMNS: Final = [
     "counted",
     "place",
     "origin",
+    "placed_by",
     "as_of",
     "value",
     "low",

@@ -27,6 +27,10 @@ REASON_WORDS: Final = {
     "no_date": "the article has no publication date (or one that could not be read) and the sentence gives no "
     "date; give one with --date YYYY-MM-DD, or a date field in JSONL",
     "ambiguous": "the sentence can be read in more than one way",
+    "event_level": "the number counts one event (an attack, a boat, a day, a town); the reference data hold "
+    "national totals, not single events",
+    "not_a_count": "the number is a plan, quota or pledge, not a count of what happened",
+    "subset": "the number counts a part (such as deaths in detention) that no reference series breaks out",
 }
 
 #: How a named region reads after "in".
@@ -174,11 +178,28 @@ def claim_facts(claim: Mapping[str, object]) -> dict[str, str]:
     return {
         "surface": surface,
         "what": noun,
-        "claim": join(surface, noun, _unsaid_origin(claim.get("origin"), noun), place_phrase(place)),
+        "claim": join(
+            surface, noun, _unsaid_origin(claim.get("origin"), noun), place_phrase(place), _placed_by(claim)
+        ),
         "place": place_phrase(place),
         "as_of": date_phrase(claim.get("as_of")).removeprefix("by "),
         "observed": "" if is_missing(observed) else amount(float(str(observed))),
     }
+
+
+#: What a finding adds when the article, not the sentence, gave the claim its place or origin.
+_PLACED_BY: Final = {
+    "article_place": "(the sentence names no place: {name} is the country the article is about)",
+    "article_origin": "(the sentence names no origin: {name} is the country the article is about)",
+}
+
+
+def _placed_by(claim: Mapping[str, object]) -> str:
+    rule = _text(claim.get("placed_by"))
+    if rule not in _PLACED_BY:
+        return ""
+    code = _text(claim.get("place") if rule == "article_place" else claim.get("origin"))
+    return _PLACED_BY[rule].format(name=place_name(code)) if code else ""
 
 
 def _unsaid_origin(origin: object, noun: str) -> str:

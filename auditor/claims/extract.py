@@ -87,6 +87,8 @@ def _add_row(
     cols["location"].append(ctx.location)
     cols["as_of"].append(ctx.as_of)
     cols["attribution"].append(ctx.attribution)
+    cols["scope"].append(ctx.scope)
+    cols["qualifier"].append(ctx.qualifier)
 
 
 _FLOAT_COLUMNS = ("value", "low", "high", "precision")

@@ -8,6 +8,8 @@ allowed. Plural forms are derived here, once, so that matchers only do dictionar
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import importlib.util
 import re
 from collections.abc import Iterable, Mapping
@@ -156,6 +158,8 @@ def library_members(column: str, value: str) -> frozenset[str]:
 # --- places -------------------------------------------------------------------------------------------------
 
 PLACE_SECTIONS = ("regions", "aliases", "demonyms", "subnational")
+#: Sections a places file may leave out.
+OPTIONAL_PLACE_SECTIONS = ("wars",)
 REGION_KEYS = ("all", "library", "members", "exclude", "aliases")
 
 
@@ -181,6 +185,8 @@ class PlaceLexicon:
     demonyms: frozenset[str]
     #: which section each declared entry came from: (section, surface) -> code, before derivation.
     declared: tuple[tuple[str, str, str], ...]
+    #: ISO3 -> the day a war began there, for "pre-war" and "before the war" figures.
+    wars: Mapping[str, dt.date] = dataclasses.field(default_factory=dict)
 
 
 def demonym_plural(word: str) -> str:
@@ -192,7 +198,7 @@ def load_places(path: Path) -> PlaceLexicon:
     """Load and validate a places file (see the header of ``rules/places.yaml`` for the syntax)."""
     doc = read_yaml_doc(path)
     data = _mapping(doc, doc.data if doc.data is not None else {}, *())
-    _check_keys(doc, data, PLACE_SECTIONS)
+    _check_keys(doc, data, PLACE_SECTIONS + OPTIONAL_PLACE_SECTIONS)
     for section in PLACE_SECTIONS:
         if section not in data:
             raise doc.error("missing section", section, allowed=PLACE_SECTIONS)
@@ -263,13 +269,29 @@ def load_places(path: Path) -> PlaceLexicon:
                 )
             surfaces[form] = target
             origin.setdefault(form, (section, surface))
-    return PlaceLexicon(path, regions, surfaces, frozenset(demonyms), tuple(declared))
+    wars = _wars(doc, data.get("wars", {}), known)
+    return PlaceLexicon(path, regions, surfaces, frozenset(demonyms), tuple(declared), wars)
+
+
+def _wars(doc: _Doc, raw: Any, known: Iterable[str]) -> dict[str, dt.date]:
+    """The ``wars`` section: ISO3 code -> the day the war began."""
+    wars: dict[str, dt.date] = {}
+    codes = set(known)
+    for country, began in _mapping(doc, raw, "wars").items():
+        if country not in codes:
+            raise doc.error(
+                "not an ISO 3166-1 alpha-3 code known to pycountry", "wars", country, value=country
+            )
+        if not isinstance(began, dt.date):
+            raise doc.error("expected a date (YYYY-MM-DD)", "wars", country, value=began)
+        wars[country] = began
+    return wars
 
 
 # --- measures -----------------------------------------------------------------------------------------------
 
 MEASURE_SECTIONS = ("generic", "measures")
-MEASURE_KEYS = ("description", "kinds", "nouns", "triggers", "event", "people")
+MEASURE_KEYS = ("description", "kinds", "nouns", "triggers", "event", "people", "stock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +307,8 @@ class Measure:
     event: bool = False
     #: counts a group of people (troops, refugees)
     people: bool = False
+    #: counted as it stands on a date (refugees hosted, population), not summed over a period (deaths)
+    stock: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +391,7 @@ def load_measures(path: Path) -> MeasureLexicon:
                     )
                 table[key] = name
         flags = {}
-        for flag in ("event", "people"):
+        for flag in ("event", "people", "stock"):
             flags[flag] = spec.get(flag, False)
             if not isinstance(flags[flag], bool):
                 raise doc.error("must be true or false", "measures", name, flag, value=flags[flag])
@@ -379,6 +403,7 @@ def load_measures(path: Path) -> MeasureLexicon:
             measure_triggers,
             event=flags["event"],
             people=flags["people"],
+            stock=flags["stock"],
         )
     return MeasureLexicon(path, measures, generic, nouns, triggers)
 

@@ -10,6 +10,7 @@ The module functions use the shipped rules; :class:`Gazetteer` does the same for
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -58,6 +59,7 @@ class Gazetteer:
         "_folded_countries",
         "_lower",
         "_pattern",
+        "_subnational",
         "_surfaces",
         "lexicon",
     )
@@ -77,6 +79,8 @@ class Gazetteer:
         countries.update((s, c) for s, c in lexicon.surfaces.items() if s in lexicon.demonyms)
         #: exact name of a country (library names, aliases, demonyms) -> ISO3
         self._countries = countries
+        #: the surface forms of sub-national places (towns, regions, islands)
+        self._subnational = frozenset(s for sec, s, _ in lexicon.declared if sec == "subnational")
         #: exact surface form -> code (countries, region aliases, cities), as matched in running text
         self._surfaces = {**countries, **lexicon.surfaces}
         #: case-folded, accent-stripped name -> code, for lone names (countries only / everything)
@@ -166,6 +170,14 @@ class Gazetteer:
             found = [m for m in found if not any(e.start <= m.start < e.end for e in extra)] + extra
             found.sort()
         return found
+
+    def war_start(self, code: str | None) -> dt.date | None:
+        """The day a war began in the country ``code`` (``wars`` in ``places.yaml``), or None."""
+        return self.lexicon.wars.get(code) if code is not None else None
+
+    def is_subnational(self, name: str) -> bool:
+        """Whether ``name`` is a town, region or island of ``places.yaml``'s subnational section ("Lesvos")."""
+        return name in self._subnational
 
     def is_demonym(self, word: str) -> bool:
         """Whether ``word`` is a demonym or its plural ("Syrian", "Syrians", "Lebanese")."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 #: The schema version this code writes; older databases are migrated forward on open.
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 
 #: Run states: ``running`` until :meth:`AuditStore.finish_run`; a run still ``running`` when the lock is next
 #: taken died without finishing and becomes ``interrupted``.
@@ -108,5 +108,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             suggestion VARCHAR,
             PRIMARY KEY (doc_key, finding_id)
         )""",
+    ),
+    # 2: a claim's scope (event, period, stock) and qualifier (plan, subset); older claims have neither
+    (
+        "ALTER TABLE claims ADD COLUMN scope VARCHAR",
+        "ALTER TABLE claims ADD COLUMN qualifier VARCHAR",
     ),
 )

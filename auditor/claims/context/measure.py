@@ -16,6 +16,9 @@ from auditor.claims.places import Gazetteer
 
 _Hit = tuple[int, int, str]
 
+#: A word ending with one of these closes the verb's phrase: "killed, [30] injured" is not "killed 30".
+_CLOSING = (",", ";", ":", ".", ")", "!", "?")
+
 
 class MeasureReader:
     """Reads measures with one measure lexicon, gazetteer (for demonyms) and grammar."""
@@ -77,6 +80,9 @@ class MeasureReader:
     ) -> str | None:
         """The measure of the number at ``span`` whose counted phrase (and its range) is ``counted``."""
         lex = self.lexicon
+        longer = self._phrase_after(text, span[1], kind)
+        if longer is not None:
+            return longer
         phrase = counted[0] if counted else None
         measure, generic = self.noun_measure(phrase, kind) if phrase else (None, True)
         if measure is not None and not lex.measures[measure].people:
@@ -88,24 +94,61 @@ class MeasureReader:
                 found, _ = self.noun_measure(before[0], kind)
                 if found is not None:
                     return found
-        if measure is None and not generic and kind == "count":
-            return None  # something else is counted ("155,221 bags")
         # where the number sits among the sentence's words
-        first = len(text[sent.start : span[0]].split())
+        preceding = text[sent.start : span[0]].split()
+        first = len(preceding)
         after = first + len(text[span[0] : span[1]].split())
+        if measure is None and not generic and kind == "count":
+            # something else is counted ("155,221 bags"), unless an event verb governs the number ("wounded
+            # five medical staff")
+            return self._object_of(self._hits(text, sent, triggers=True), preceding, kind)
         if measure is not None:
-            # a people noun: an event close by wins ("30 soldiers were killed", "killing 30 soldiers")
+            # a people noun: an event close by wins ("30 soldiers were killed", "killing 30 soldiers", "troops
+            # killed at least 14 militants")
             size = len(phrase.split()) if phrase else 0
             hits = self._hits(text, sent, triggers=True)
             window = (first - 2, after + size + 5)  # an event in an earlier clause does not count
-            return self._pick(hits, first, after, *window, kind, event=True, words=sent.words) or measure
+            picked = self._pick(hits, first, after, *window, kind, event=True, words=sent.words)
+            return picked or self._object_of(hits, preceding, kind) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)
             found = self._pick(nouns, first, after, first - 12, after + 12, kind)
             if found is not None:
                 return found
         hits = self._hits(text, sent, triggers=True)
-        return self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
+        governed = self._object_of(hits, preceding, kind)
+        return governed or self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
+
+    def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
+        """The measure of a several-word noun right after the number that the counted phrase cuts short
+        ("[1,000] dead and missing", "[5,000] people in need")."""
+        words = text[end : end + 60].lower().split()[:4]
+        for n in range(len(words), 1, -1):
+            key = " ".join(w.strip(PUNCT) for w in words[:n])
+            measure = self.lexicon.nouns.get(key)
+            if measure is not None and " " in key and kind in self.lexicon.measures[measure].kinds:
+                return measure
+        return None
+
+    def _object_of(self, hits: list[_Hit], before: list[str], kind: str) -> str | None:
+        """The event measure of a trigger verb right before the number, only lead-in words between ("killed at
+        least [14]", "wounds [19]", "rescued another [119]"); ``before``: the sentence's words before it."""
+        first = len(before)
+        best: _Hit | None = None
+        for hit in hits:
+            _, end, name = hit
+            if not first - 3 <= end <= first or (best is not None and end <= best[1]):
+                continue
+            m = self.lexicon.measures[name]
+            gap = before[end - 1 : first]
+            if (
+                m.event
+                and kind in m.kinds
+                and all(w.lower() in self.grammar.lead_in for w in gap[1:])
+                and not any(w.endswith(_CLOSING) for w in gap)
+            ):
+                best = hit
+        return best[2] if best is not None else None
 
     def _hits(self, text: str, sent: Sentence, *, triggers: bool) -> list[_Hit]:
         """(first word, end word, measure) of every trigger (or non-count noun) in the sentence, cached."""

@@ -10,11 +10,16 @@ million") is the host; otherwise the nearest place in the clause, then in the se
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
-from auditor.claims.context.sentence import Sentence, nearest
+from auditor.claims.context.sentence import Sentence, distance, nearest
 from auditor.claims.context.words import Grammar, alternation
+
+#: A demonym that describes a thing ("a Turkish beach") places a number only this close (characters).
+_ADJECTIVE_REACH: Final = 40
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,15 @@ class PlaceReader:
     host: re.Pattern[str]
 
     def location(
-        self, text: str, sent: Sentence, span: tuple[int, int], counted: tuple[int, int] | None
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        counted: tuple[int, int] | None,
+        adjective: Callable[[str], bool] = lambda _: False,
     ) -> str | None:
-        """The place code of the number at ``span`` (``counted``: the counted phrase's range), or None."""
+        """The place code of the number at ``span`` (``counted``: the counted phrase's range), or None.
+        ``adjective`` tells a demonym that describes a thing ("a Turkish beach"): it places only a number near it."""
         clause = sent.clause(text, span)
         anchor = counted[1] if counted is not None and counted[1] > span[1] else span[1]
         inside: str | None = None
@@ -50,7 +61,11 @@ class PlaceReader:
                 return place.code
         if inside is not None or origin is not None:
             return inside or origin
-        items = [(p.start, p.end, p.code) for p in places]
+        items = [
+            (p.start, p.end, p.code)
+            for p in places
+            if distance(p.start, p.end, span) <= _ADJECTIVE_REACH or not adjective(text[p.start : p.end])
+        ]
         return nearest(items, span, *clause) or nearest(items, span, sent.start, sent.end)
 
 

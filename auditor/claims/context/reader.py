@@ -14,6 +14,7 @@ from auditor.claims.context.attribution import attribution_reader
 from auditor.claims.context.counted import CountedReader
 from auditor.claims.context.measure import MeasureReader
 from auditor.claims.context.place import place_reader
+from auditor.claims.context.scope import scope_reader
 from auditor.claims.context.sentence import Sentence, nearest
 from auditor.claims.context.time import as_of, date_reader
 from auditor.claims.context.words import Grammar, default_grammar, load_grammar
@@ -30,6 +31,8 @@ class ClaimContext:
     location: str | None = None
     as_of: dt.date | None = None
     attribution: str | None = None
+    scope: str | None = None
+    qualifier: str | None = None
 
 
 class ContextReader:
@@ -55,8 +58,13 @@ class ContextReader:
         self._place = place_reader(self.grammar)
         self._dates = date_reader(self.grammar)
         self._attributions = attribution_reader(self.grammar)
+        self._scope = scope_reader(self.grammar, self.measures, self.places)
         self._text: str | None = None
         self._sentences: dict[tuple[int, int, dt.date | None], Sentence] = {}
+
+    def _adjective(self, word: str) -> bool:
+        """A singular demonym, which describes a thing ("Turkish beach") more often than it places people."""
+        return self.places.is_demonym(word) and not word.endswith("s")
 
     def _key(self, phrase: str) -> str:
         key = self._keys.get(phrase)
@@ -88,12 +96,21 @@ class ContextReader:
             )
             measure = self._measure.measure(text, sent, span, kind, counted)
         counted_range = counted[1] if counted else None
+        counts = kind == "count" and measure is not None
+        location = (
+            self._place.location(text, sent, span, counted_range, self._adjective) if sent.places else None
+        )
+        when = as_of(sent.as_of, span, doc_date) if sent.as_of else doc_date
+        if measure is not None and when is not None:
+            when = self._scope.before_war(text, sent, span, measure, location) or when
         return ClaimContext(
             counted=counted[0] if counted else None,
             measure=measure,
-            location=self._place.location(text, sent, span, counted_range) if sent.places else None,
-            as_of=as_of(sent.as_of, span, doc_date) if sent.as_of else doc_date,
+            location=location,
+            as_of=when,
             attribution=nearest(sent.attributions, span, sent.start, sent.end) if sent.attributions else None,
+            scope=self._scope.scope(text, sent, span, measure) if counts else None,
+            qualifier=self._scope.qualifier(text, sent, span, measure) if counts else None,
         )
 
     def _sentence(self, text: str, sentence: tuple[int, int], doc_date: dt.date | None) -> Sentence:

@@ -33,6 +33,9 @@ _PART: Final = (
 _RELATIVE: Final = re.compile(
     r"\b(?:(?P<which>[Ll]ast|[Pp]revious|[Tt]his|[Pp]ast)\s+(?P<unit>year|month)|(?P<yday>[Yy]esterday))\b"
 )
+#: How far before a date a since-word still opens its phrase, and what closes one first (a number, a clause mark).
+_OPENER_REACH: Final = 70
+_BREAK: Final = re.compile(r"[\d,;:.!?()]")
 #: a cheap pre-check: a date is parsed only around a year
 _YEAR: Final = re.compile(r"[12][09]\d\d(?![\d%])")
 
@@ -42,6 +45,13 @@ class DateReader:
     """The date pattern of one grammar (its since-words and year prepositions)."""
 
     dates: re.Pattern[str]
+    #: a since-word that a date further on completes: "since the conflict began [in March 2011]"
+    opener: re.Pattern[str]
+
+    def _opened(self, chunk: str, start: int) -> bool:
+        """Whether a since-phrase opened shortly before ``start``, with no number or clause mark between."""
+        openers = list(self.opener.finditer(chunk, max(0, start - _OPENER_REACH), start))
+        return bool(openers) and _BREAK.search(chunk, openers[-1].end(), start) is None
 
     def find(
         self, chunk: str, offset: int, doc_date: dt.date | None
@@ -52,7 +62,8 @@ class DateReader:
         for year in _YEAR.finditer(chunk):
             for m in self.dates.finditer(chunk, max(last + 1, year.start() - 45), year.end()):
                 if m.end() == year.end():
-                    value = doc_date if m.group("since") is not None else _date_value(m, doc_date)
+                    since = m.group("since") is not None or self._opened(chunk, m.start())
+                    value = doc_date if since else _date_value(m, doc_date)
                     found.append((m.start() + offset, m.end() + offset, value))
                     last = m.end()
         if doc_date is not None and ("year" in chunk or "month" in chunk or "esterday" in chunk):
@@ -74,7 +85,8 @@ def date_reader(grammar: Grammar) -> DateReader:
             |(?P<y>\b(?:{prepositions}|[Bb]etween\s+{_Y}\s+and)\s+{_PART}(?P<y4>{_Y}))""",
         re.X,
     )
-    return DateReader(pattern)
+    opener = re.compile(r"(?i)\b(?:since|began|begun|erupted|broke\s+out|started|beginning|start)\b")
+    return DateReader(pattern, opener)
 
 
 def as_of(

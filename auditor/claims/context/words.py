@@ -33,6 +33,7 @@ class Grammar:
     predicative: frozenset[str]
     auxiliaries: frozenset[str]
     others: frozenset[str]
+    lead_in: frozenset[str]
     conjunctions: frozenset[str]
     after_of: frozenset[str]
     lead_nouns: tuple[str, ...]
@@ -50,6 +51,12 @@ class Grammar:
     origin_words: tuple[str, ...]
     host_verbs: tuple[str, ...]
     host_auxiliaries: tuple[str, ...]
+    event_nouns: tuple[str, ...]
+    period_words: tuple[str, ...]
+    event_times: tuple[str, ...]
+    plan_words: tuple[str, ...]
+    subset_nouns: tuple[str, ...]
+    prewar_words: tuple[str, ...]
 
     def nounish(self, word: str) -> bool:
         """Whether a token can be part of a noun phrase (no function word, verb or time word; "WHO" is)."""

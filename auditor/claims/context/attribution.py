@@ -67,8 +67,20 @@ class AttributionReader:
             word = m.group(1)
             if not word[0].isalpha() or (word.lower() in stop and not acronym(word)) or len(words) >= 10:
                 break
+            if self._new_phrase(word, words):
+                break  # "according to the United Nations [the] war has claimed": the source ended
             words.append(word.rstrip("'’"))
         return self._clean(words)
+
+    def _new_phrase(self, word: str, words: list[str]) -> bool:
+        """Whether a determiner after a named source starts another noun phrase (not after "of": "the head of
+        the UN")."""
+        determiners = self.grammar.determiners
+        return (
+            word.lower() in determiners
+            and any(w.lower() not in determiners for w in words)
+            and words[-1].lower() not in ("of", "for")
+        )
 
     def _source_before(self, chunk: str, pos: int) -> str | None:
         """The subject of a saying verb: "the defence ministry [said]", "WHO [said] in a statement"."""

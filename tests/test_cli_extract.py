@@ -24,6 +24,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from auditor.cli import COMMANDS, main
+from auditor.commands.extract import MAX_ROWS_PER_TABLE
 from auditor.errors import ReferenceDataError
 from auditor.io.documents import Document
 from auditor.schemas import ClaimsSchema, columns, validate
@@ -44,9 +45,14 @@ class StandInExtractor:
         self.fail_with = fail_with
 
     def extract_batches(
-        self, documents: Iterable[Document], *, all_numbers: bool = False, batch_size: int = 500
+        self,
+        documents: Iterable[Document],
+        *,
+        all_numbers: bool = False,
+        batch_size: int = 500,
+        max_rows: int | None = None,
     ) -> Iterator[pd.DataFrame]:
-        self.calls.append({"all_numbers": all_numbers, "batch_size": batch_size})
+        self.calls.append({"all_numbers": all_numbers, "batch_size": batch_size, "max_rows": max_rows})
         batch: list[Document] = []
         for doc in documents:
             batch.append(doc)
@@ -144,7 +150,7 @@ def test_jsonl_lines_have_exactly_the_claims_columns(extractor: StandInExtractor
 def test_batch_size_and_all_numbers_reach_the_extractor(extractor: StandInExtractor) -> None:
     result = _run(["extract", "--format", "jsonl", "--batch-size", "2", "--all-numbers", "articles/nested"])
     assert result.exit_code == 2  # dump.jsonl has a binary line
-    assert extractor.calls == [{"all_numbers": True, "batch_size": 2}]
+    assert extractor.calls == [{"all_numbers": True, "batch_size": 2, "max_rows": MAX_ROWS_PER_TABLE}]
     assert extractor.batch_lengths == [2, 1]
     assert _doc_ids("jsonl", result.stdout) == [
         "articles/nested/brief.txt",

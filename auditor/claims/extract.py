@@ -3,8 +3,10 @@
 :class:`Extractor` ties the parts together: the :class:`~auditor.claims.scanner.Scanner` finds numeric expressions, the
 sentence index places each in its sentence, and the :class:`~auditor.claims.context.ContextReader` reads what is counted,
 where, when and who said it.  Rows are collected as columns per batch of documents and turned into one validated
-DataFrame per batch, so memory stays flat however large the corpus.  Extraction is total: text the scanner cannot
-read yields no claim, never an exception.
+DataFrame per batch (or per ``max_rows`` rows), so memory stays flat however large the corpus or a document.
+Mentions are read one at a time and the claims of one sentence share its text, so time and memory grow linearly
+with the text however it is punctuated.  Extraction is total: text the scanner cannot read yields no claim, never
+an exception.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -38,31 +40,66 @@ class Extractor:
 
     def frame(self, docs: Iterable[Document], *, all_numbers: bool = False) -> pd.DataFrame:
         """One validated claims table for ``docs``."""
-        cols: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+        cols = _empty_columns()
         for doc in docs:
-            self._append(cols, doc, all_numbers)
+            for _ in self._append(cols, doc, all_numbers, None):
+                pass
         return _to_frame(cols)
 
-    def _append(self, cols: dict[str, list[Any]], doc: Document, all_numbers: bool) -> None:
+    def frames(
+        self, docs: Iterable[Document], *, all_numbers: bool = False, max_rows: int
+    ) -> Iterator[pd.DataFrame]:
+        """Validated claims tables for ``docs``, a new one each time ``max_rows`` rows are collected (a
+        document's claims may then span two tables); the last one may be empty."""
+        cols = _empty_columns()
+        for doc in docs:
+            for full in self._append(cols, doc, all_numbers, max_rows):
+                yield _to_frame(full)
+                for column in full.values():
+                    column.clear()
+        yield _to_frame(cols)
+
+    def _append(
+        self, cols: dict[str, list[Any]], doc: Document, all_numbers: bool, max_rows: int | None
+    ) -> Iterator[dict[str, list[Any]]]:
+        """Add the claims of ``doc`` to ``cols``, yielding ``cols`` whenever it holds ``max_rows`` rows."""
         text = doc.text
         if not isinstance(text, str) or not text:
             return
-        try:
-            mentions = self.scanner.scan(text, all_numbers=all_numbers)
-        except Exception:  # extraction is total: unreadable text yields no claim
-            return
-        if not mentions:
-            return
         starts = sentence_starts(text)
-        seen: set[str] = set()
-        for m in mentions:
-            claim_id = f"{m.start}-{m.end}"
-            if claim_id in seen:
+        seen: set[tuple[int, int]] = set()
+        span, sentence = (-1, -1), ""
+        for m in _readable(self.scanner.mentions(text, all_numbers=all_numbers)):
+            if (m.start, m.end) in seen:
                 continue
-            seen.add(claim_id)
-            s_start, s_end = sentence_span(text, starts, m.start)
-            ctx = self.context.annotate(text, (s_start, s_end), (m.start, m.end), m.kind, doc.date)
-            _add_row(cols, doc.doc_id, claim_id, text, m, text[s_start:s_end], ctx)
+            seen.add((m.start, m.end))
+            if len(seen) > _SEEN_PRUNE:  # a repeat starts close by: keep only the recent mentions
+                seen = {k for k in seen if k[0] >= m.start - _SEEN_REACH}
+            if not span[0] <= m.start < span[1]:
+                span = sentence_span(text, starts, m.start)
+                sentence = text[span[0] : span[1]]  # one string shared by the claims of a sentence
+            ctx = self.context.annotate(text, span, (m.start, m.end), m.kind, doc.date)
+            _add_row(cols, doc.doc_id, f"{m.start}-{m.end}", text, m, sentence, ctx)
+            if max_rows is not None and len(cols["doc_id"]) >= max_rows:
+                yield cols
+
+
+def _readable(mentions: Iterator[Mention]) -> Iterator[Mention]:
+    """The mentions the scanner finds before any text it cannot read (extraction is total: never an exception)."""
+    try:
+        yield from mentions
+    except Exception:
+        return
+
+
+#: Mentions remembered to drop a repeated one: pruned to those starting at most ``_SEEN_REACH`` characters before
+#: the latest when there are more than ``_SEEN_PRUNE`` (a number's qualifiers reach a few dozen characters back).
+_SEEN_PRUNE: Final = 4096
+_SEEN_REACH: Final = 1024
+
+
+def _empty_columns() -> dict[str, list[Any]]:
+    return {c: [] for c in CLAIM_COLUMNS}
 
 
 def _add_row(
@@ -109,15 +146,28 @@ def default_extractor() -> Extractor:
 
 
 def extract_batches(
-    documents: Iterable[Document], *, all_numbers: bool = False, batch_size: int = 5000
+    documents: Iterable[Document],
+    *,
+    all_numbers: bool = False,
+    batch_size: int = 5000,
+    max_rows: int | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Stream validated claims tables, one per batch of ``batch_size`` documents (empty batches are skipped)."""
+    """Stream validated claims tables, one per batch of ``batch_size`` documents (empty batches are skipped).
+
+    With ``max_rows``, a table also ends when it has that many rows, so that memory stays flat even for one huge
+    document; a document's claims may then be split over two tables (fine for output, not for checks that read an
+    article's claims together)."""
     extractor = default_extractor()
     it = iter(documents)
     while batch := list(islice(it, batch_size)):
-        frame = extractor.frame(batch, all_numbers=all_numbers)
-        if len(frame):
-            yield frame
+        frames = (
+            [extractor.frame(batch, all_numbers=all_numbers)]
+            if max_rows is None
+            else extractor.frames(batch, all_numbers=all_numbers, max_rows=max_rows)
+        )
+        for frame in frames:
+            if len(frame):
+                yield frame
 
 
 def extract_claims(

@@ -28,7 +28,9 @@ _DATE_BEFORE = re.compile(rf"(?<![\w])(?:{MONTHS})\.?\s+$", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(
     r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?![\d])|(?:18|19|20)\d\d-(?:0[1-9]|1[0-2])(?![\d-])"
 )
-_PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,}\d")
+#: A phone number: digits in groups, read up to 40 characters (bounded, so that a long run of digits and
+#: separators is read in pieces, not once from each of its numbers to its end).
+_PHONE = re.compile(r"\+?\(?\d[\d ()./-]{6,36}\d(?![\d])")
 _YEAR_BEFORE = re.compile(
     r"(?<![\w])(?:a|an|in|since|by|from|until|till|to|during|of|early|late|mid|before|after|between|and|summer|"
     r"winter|spring|autumn|fall|year|fiscal|through|circa|c\.|the)\s+$|['’]s\s+$|[(\[]$",
@@ -44,6 +46,7 @@ _CITATION_WORDS = (
     r"phase|stage|district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*"
 )
 _CITATION_BEFORE = re.compile(_CITATION_WORDS + "$", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
 #: the later numbers of a cited list: "resolutions 2235, 2254 and 2268"
 _CITATION_LIST_BEFORE = re.compile(_CITATION_WORDS + r"\d+(?:\s*(?:,|and|&)\s*\d+)*\s*(?:,|and|&)\s*$", re.I)
 _SCORE_BEFORE = re.compile(
@@ -183,7 +186,13 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         return "date", e  # "Apr 232017": a day glued to its year
     if lead in ("'", "’") and len(plain) == 2 and (s < 2 or not text[s - 2].isalnum()):
         return "year", e  # "the class of '89"
-    if nxt == "," and value <= 120 and lead == "," and _APPOSITION_BEFORE.search(text, max(0, s - 30), s):
+    if (
+        nxt == ","
+        and value <= 120
+        and text[s - 2 : s - 1] == ","  # the pattern's ",\s" right before the number, tested cheaply first
+        and text[s - 1 : s].isspace()
+        and _APPOSITION_BEFORE.search(text, max(0, s - 30), s)
+    ):
         return "age", e  # "Captain Tom Rees, 31, said"
     age = _AGE_AFTER.match(text, e) if nxt in ("-", " ", "y", "Y") else None
     if age is not None:
@@ -192,6 +201,8 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
         return "age", e
     if (worded and _CITATION_BEFORE.search(text, max(0, s - 16), s)) or (
         (lead in (",", "&") or before.endswith("and"))
+        and _LETTER.search(text, max(0, s - 60), s)
+        is not None  # a list cited by a word ("resolutions 2235, ...")
         and _CITATION_LIST_BEFORE.search(text, max(0, s - 60), s)
     ):
         return "citation", e

@@ -48,7 +48,8 @@ SEED: Final = re.compile(
     rf"\d+|[{_FRACTION_CHARS}]"
     rf"|(?<![A-Za-z])(?:(?P<vague>{trie_pattern(_cased(_VAGUE_TRIGGERS))})|{trie_pattern(_cased(_SEED_WORDS))})(?![A-Za-z])"
 )
-_DIGIT_TOKEN = re.compile(
+#: A number written in digits, with thousands separators (Western, Indian or spaced) and decimals.
+DIGIT_TOKEN: Final = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
     r"(?:\.\d+)?|\.\d+"
 )
@@ -114,7 +115,7 @@ class NumberReader:
         return self._words_number(text, pos)
 
     def _digits_number(self, text: str, pos: int) -> Reading | None:
-        m = _DIGIT_TOKEN.match(text, pos)
+        m = DIGIT_TOKEN.match(text, pos)
         if m is None:
             return None
         raw = m.group()
@@ -248,7 +249,7 @@ class NumberReader:
                 break
             tok = _WORD_TOKEN.match(text, at)
             if tok is None:
-                dig = _DIGIT_TOKEN.match(text, at)
+                dig = DIGIT_TOKEN.match(text, at)
                 if dig is not None and prev in ("scale", "and") and "," not in dig.group() and not in_decimal:
                     words.append(dig.group())
                     prev = "digit"

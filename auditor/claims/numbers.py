@@ -64,8 +64,14 @@ def read_digits(text: str) -> tuple[float, float] | None:
         precision = 10.0**-decimals if decimals else 1.0
     else:
         stripped = body.rstrip("0")
-        precision = 10.0 ** (len(body) - len(stripped)) if stripped else 1.0
+        zeros = len(body) - len(stripped)
+        precision = 10.0**zeros if stripped and zeros <= _MAX_EXPONENT else 1.0
+    if not (math.isfinite(value) and 0 < precision < math.inf):
+        return None  # hundreds of digits: not a number a person states
     return value, precision
+
+
+_MAX_EXPONENT: Final = 300
 
 
 def value_precision(value: float) -> float:

@@ -49,6 +49,7 @@ class PhraseIndex:
     table: dict[str, str]
     max_words: int
     last_tokens: frozenset[str]  # the last token of every phrase: a cheap first test
+    last_chars: frozenset[str]  # the last character of every phrase: a cheaper one
     case_sensitive: bool = False  # currencies: "A$" is Australian, "a $7,000" is not
 
     @classmethod
@@ -58,6 +59,7 @@ class PhraseIndex:
             keyed,
             max((len(k.split()) for k in keyed), default=1),
             frozenset(k.rsplit(" ", 1)[-1] for k in keyed),
+            frozenset(k[-1] for k in keyed if k),
             case_sensitive,
         )
 
@@ -69,7 +71,8 @@ class PhraseIndex:
         lo = max(0, pos - span)
         window = text[lo:pos]
         tail = window.rstrip()
-        if not tail:
+        # a phrase's last token ends the window's last token, which ends at its last character (else no phrase)
+        if not tail or self._norm(tail[-1]) not in self.last_chars:
             return None
         last = _TOKEN.findall(tail[-24:])
         if not last or self._norm(last[-1]) not in self.last_tokens:

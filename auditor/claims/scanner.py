@@ -10,7 +10,9 @@ into a range ("2 to 3 million", "between 20 and 30"), and whether it is a number
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -22,6 +24,7 @@ from auditor.claims.number_kinds import (
     non_claim_kind,
 )
 from auditor.claims.number_reader import (
+    DIGIT_TOKEN,
     SCALE_ABBREV,
     SEED,
     SPACES,
@@ -32,7 +35,9 @@ from auditor.claims.number_reader import (
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.[A-Za-z]{2,}")
+#: A web address, or an e-mail address starting where a word may start (so that a long run without white space is
+#: tried once, not from every character: the search stays linear).
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SUB_UNITS: Final = {
     "foot": ("inch", 12.0),
     "USD": ("USC", 100.0),
@@ -96,6 +101,8 @@ _ONE_FOLLOWERS = frozenset(
     ]
 )
 _OLD = re.compile(r"\s+old\b")
+#: An unreadable digit string longer than this (characters) is skipped whole: no stated number is so long.
+_LONGEST_NUMBER: Final = 64
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
 
@@ -115,6 +122,14 @@ class Mention:
     unit: str | None
 
 
+def _representable(m: Mention) -> bool:
+    """Finite numbers and a positive precision: what the claims table holds (``1e-400`` or 400 digits are not)."""
+    numbers = [x for x in (m.value, m.low, m.high) if x is not None]
+    if not all(math.isfinite(x) for x in numbers):
+        return False
+    return m.precision is None or 0 < m.precision < math.inf
+
+
 class Scanner:
     """Finds :class:`Mention` objects in a text using compiled numeric rules."""
 
@@ -126,25 +141,28 @@ class Scanner:
 
     def scan(self, text: str, *, all_numbers: bool = False) -> list[Mention]:
         """Every numeric claim in ``text`` (with ``all_numbers``, every number, each with its kind)."""
-        out: list[Mention] = []
+        return list(self.mentions(text, all_numbers=all_numbers))
+
+    def mentions(self, text: str, *, all_numbers: bool = False) -> Iterator[Mention]:
+        """:meth:`scan` one mention at a time, in the order of the text (memory does not grow with the text)."""
         pos = 0
-        urls = (
-            [(m.start(), m.end()) for m in _URL.finditer(text)]
-            if ("://" in text or "www." in text or "@" in text)
-            else []
-        )
+        # addresses come in the order of the text, like the seeds: one look at the next address per seed
+        urls = _URL.finditer(text) if ("://" in text or "www." in text or "@" in text) else iter(())
+        url = next(urls, None)
         for seed in SEED.finditer(text):
             s = seed.start()
             if s > 0 and text[s - 1] == "." and (s < 2 or not text[s - 2].isalnum()) and text[s].isdigit():
                 s -= 1  # ".08"
             if s < pos:
                 continue
-            if urls and any(a <= s < b for a, b in urls):
+            while url is not None and url.end() <= s:
+                url = next(urls, None)
+            if url is not None and url.start() <= s:
                 continue
             if seed.group("vague") is not None:
                 vague = self._vague(text, s)
                 if vague is not None and vague.start >= pos:
-                    out.append(vague)
+                    yield vague
                     pos = vague.end
                 continue
             try:
@@ -152,13 +170,15 @@ class Scanner:
             except (ValueError, OverflowError, IndexError):
                 found = None
             if found is None:
+                run = DIGIT_TOKEN.match(text, s) if text[s].isdigit() or text[s] == "." else None
+                if run is not None and run.end() - s > _LONGEST_NUMBER:  # skipped once, not from each digit
+                    pos = run.end()
                 continue
             mentions, consumed = found
             pos = max(pos, consumed)
             for m in mentions:
-                if all_numbers or m.kind in CLAIM_KINDS:
-                    out.append(m)
-        return out
+                if (all_numbers or m.kind in CLAIM_KINDS) and _representable(m):
+                    yield m
 
     def _vague(self, text: str, pos: int) -> Mention | None:
         """ "hundreds of thousands", "a small percentage": an explicit vague range around a trigger word."""

@@ -17,6 +17,8 @@ from auditor.io.output import FORMATS, atomic_output, open_writer
 from auditor.schemas import ClaimsSchema, columns
 
 _FILE_TABLE_WIDTH = 10_000
+#: Claims written per table: one document with millions of numbers is streamed like many documents.
+MAX_ROWS_PER_TABLE = 20_000
 
 
 @click.command(
@@ -72,7 +74,9 @@ def command(
     documents = read_documents(paths, on_error=report, date_order=date_order)
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
-    batches = extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size)
+    batches = extract_batches(
+        documents, all_numbers=all_numbers, batch_size=batch_size, max_rows=MAX_ROWS_PER_TABLE
+    )
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
         # A table in a file keeps whole cells; on a terminal it fits the window.

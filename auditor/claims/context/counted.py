@@ -95,10 +95,10 @@ class CountedReader:
     def before(self, text: str, start: int, pos: int) -> tuple[str, tuple[int, int]] | None:
         """The subject of a copular or toll form: "the death toll rose to [70]", "unemployment was [5%]"."""
         g = self.grammar
-        j = text.rfind(" ", start, pos - 1)  # a cheap look at the word right before the number first
-        if text[j + 1 : pos].strip().lower() not in g.links:
-            return None
         lo = max(start, pos - 90)
+        j = text.rfind(" ", lo, pos - 1)  # a cheap look at the word right before the number first
+        if text[(j + 1 if j >= 0 else lo) : pos].strip().lower() not in g.links:
+            return None
         raw = text[lo:pos].split()
         i = len(raw) - 1
         links = 0

@@ -115,7 +115,9 @@ class ContextReader:
 
     def _sentence(self, text: str, sentence: tuple[int, int], doc_date: dt.date | None) -> Sentence:
         """The sentence's analysis, cached for the numbers of the same document."""
-        if text is not self._text:
+        if (
+            text is not self._text or len(self._sentences) > 64
+        ):  # claims come in text order: recent ones suffice
             self._text = text
             self._sentences = {}
         key = (sentence[0], sentence[1], doc_date)

@@ -109,6 +109,8 @@ class NumericRules:
     compound_join: re.Pattern[str]
     currency_before: PhraseIndex
     unit_after: re.Pattern[str]
+    #: what a unit after a number can start with (lower case; a non-ASCII character is always tried)
+    unit_after_starts: frozenset[str]
     unit_after_form: dict[str, UnitForm]
     vague: re.Pattern[str]  # searched around a vague trigger word
     vague_range: dict[str, tuple[float, float, str]]
@@ -299,6 +301,7 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
             rf"(?:{_alternation(list(unit_forms), left_boundary=False)})",
             re.IGNORECASE,
         ),
+        unit_after_starts=frozenset(" \t\n-") | {f.strip()[:1].lower() for f in unit_forms if f.strip()},
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
         vague_range=vague_range,

@@ -124,9 +124,9 @@ class Mention:
 
 def _representable(m: Mention) -> bool:
     """Finite numbers and a positive precision: what the claims table holds (``1e-400`` or 400 digits are not)."""
-    numbers = [x for x in (m.value, m.low, m.high) if x is not None]
-    if not all(math.isfinite(x) for x in numbers):
-        return False
+    for x in (m.value, m.low, m.high):
+        if x is not None and not math.isfinite(x):
+            return False
     return m.precision is None or 0 < m.precision < math.inf
 
 
@@ -204,7 +204,11 @@ class Scanner:
         if other is not None:
             kind, end = other
             return [self._plain(num, kind, end)], end
-        sign = _NEGATIVE_WORD.search(text, max(0, num.start - 12), num.start)
+        sign = (
+            _NEGATIVE_WORD.search(text, max(0, num.start - 12), num.start)
+            if num.start > 0 and text[num.start - 1].isspace()  # the word is followed by white space
+            else None
+        )
         if (
             num.words
             and num.value == 1
@@ -393,6 +397,9 @@ class Scanner:
         """Attach a unit, percent sign or currency word written after the number."""
         if num.kind == "ratio":
             return
+        nxt = text[num.end : num.end + 1]
+        if not nxt or (nxt.isascii() and nxt.lower() not in self.rules.unit_after_starts):
+            return  # one look at the next character rules out most numbers (",", ")", ".")
         m = self.rules.unit_after.match(text, num.end)
         if m is None:
             return

@@ -129,11 +129,18 @@ def _machine_frame(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> pd.D
     return out
 
 
-def _json_lines(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> str:
-    text = _machine_frame(frame, columns).to_json(
-        orient="records", lines=True, force_ascii=False, double_precision=15
-    )
-    return text if text.endswith("\n") else text + "\n"
+#: Rows turned into JSON at a time: the JSON text of a batch is built (and copied) a slice at a time, so a batch
+#: of long rows (a sentence each) never sits in memory as JSON at once.
+_JSON_ROWS: Final = 2000
+
+
+def _json_lines(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> Iterator[str]:
+    out = _machine_frame(frame, columns)
+    for start in range(0, len(out), _JSON_ROWS):
+        text = out.iloc[start : start + _JSON_ROWS].to_json(
+            orient="records", lines=True, force_ascii=False, double_precision=15
+        )
+        yield text if text.endswith("\n") else text + "\n"
 
 
 class JsonLinesWriter:
@@ -145,8 +152,8 @@ class JsonLinesWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append the batch's rows."""
-        if len(frame):
-            self._stream.write(_json_lines(frame, self._columns))
+        for text in _json_lines(frame, self._columns):
+            self._stream.write(text)
 
     def close(self) -> None:
         """Nothing to finish: every line stands alone."""
@@ -162,12 +169,10 @@ class JsonArrayWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         """Append the batch's rows to the array."""
-        if not len(frame):
-            return
         # A JSON string never holds a raw newline: the newlines of JSON lines are exactly the row separators.
-        body = _json_lines(frame, self._columns).rstrip("\n").replace("\n", ",\n")
-        self._stream.write((",\n" if self._opened else "[\n") + body)
-        self._opened = True
+        for text in _json_lines(frame, self._columns):
+            self._stream.write((",\n" if self._opened else "[\n") + text.rstrip("\n").replace("\n", ",\n"))
+            self._opened = True
 
     def close(self) -> None:
         """Close the array."""

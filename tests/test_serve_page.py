@@ -20,7 +20,7 @@ from markupsafe import escape
 from test_serve_api import SYRIA_ID, VALLEY, example
 
 from auditor.cli import main
-from auditor.commands.serve import parse_size
+from auditor.commands.options import parse_size
 from auditor.report.article_page import inline_hashes
 from auditor.schemas import ClaimsSchema, FindingsSchema, columns
 

@@ -35,8 +35,7 @@ from auditor.claims.number_reader import (
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
 
-#: A web address, or an e-mail address starting where a word may start (so that a long run without white space is
-#: tried once, not from every character: the search stays linear).
+#: A web address, or an e-mail address starting where a word may (a long run is tried once, not from each character).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SUB_UNITS: Final = {
     "foot": ("inch", 12.0),

@@ -12,6 +12,7 @@ from auditor.commands.options import (
     batch_size_option,
     date_option,
     fail_on_option,
+    max_doc_bytes_option,
     reference_option,
     rules_option,
 )
@@ -59,6 +60,7 @@ from auditor.io.documents import Document
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal)."
 )
+@max_doc_bytes_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -74,6 +76,7 @@ def command(
     wait: float,
     batch_size: int,
     quiet: bool,
+    max_doc_bytes: int,
 ) -> None:
     """Audit the new articles in SOURCE... (files, folders, JSONL batches, or - for stdin).
 
@@ -104,6 +107,7 @@ def command(
         wait=wait,
         batch_size=batch_size,
         progress=not quiet and sys.stderr.isatty(),
+        max_doc_bytes=max_doc_bytes,
     )
     result = run_audit(options, on_error=report, on_failure=failed)
     if result.counts.documents_bad:

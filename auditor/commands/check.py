@@ -25,6 +25,7 @@ from auditor.commands.options import (
     batch_size_option,
     date_option,
     fail_on_option,
+    max_doc_bytes_option,
     output_option,
     reference_option,
     rules_option,
@@ -88,6 +89,7 @@ class _Undated:
     "a fixed cost, so larger batches check faster).",
 )
 @output_option
+@max_doc_bytes_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -104,6 +106,7 @@ def command(
     only: str,
     batch_size: int,
     output: Path | None,
+    max_doc_bytes: int,
 ) -> None:
     """Check the numbers in the articles at PATH... (files, folders, JSONL batches, or - for stdin)."""
     # heavy modules load only when the command runs
@@ -127,7 +130,9 @@ def command(
         click.echo(f"error: {error}", err=True)
 
     undated = _Undated()
-    documents = undated.count(read_documents(paths, on_error=report, date_order=date_order))
+    documents = undated.count(
+        read_documents(paths, on_error=report, date_order=date_order, max_doc_bytes=max_doc_bytes)
+    )
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     threshold = None if fail_on == "never" else SEVERITIES.index(fail_on)

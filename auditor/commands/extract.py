@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from auditor.commands.options import batch_size_option, date_option, output_option
+from auditor.commands.options import batch_size_option, date_option, max_doc_bytes_option, output_option
 from auditor.errors import EXIT_BAD_INPUT, DocumentError, UsageError
 from auditor.io.documents import read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
@@ -44,6 +44,7 @@ MAX_ROWS_PER_TABLE = 20_000
 @date_option
 @batch_size_option(5000, "Documents per batch; memory grows with the batch, not with the corpus.")
 @output_option
+@max_doc_bytes_option
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -55,6 +56,7 @@ def command(
     date_order: str | None,
     batch_size: int,
     output: Path | None,
+    max_doc_bytes: int,
 ) -> None:
     """Extract the numeric claims of the articles at PATH... (files, folders, JSONL batches, or - for stdin).
 
@@ -71,7 +73,7 @@ def command(
 
     if output is not None and not output.parent.is_dir():
         raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
-    documents = read_documents(paths, on_error=report, date_order=date_order)
+    documents = read_documents(paths, on_error=report, date_order=date_order, max_doc_bytes=max_doc_bytes)
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     batches = extract_batches(

@@ -1,8 +1,10 @@
 """Command-line options that several commands share, declared once (``--date`` with ``--date-order``,
-``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``)."""
+``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``, ``--max-doc-bytes``), and sizes
+such as ``5MB`` read for them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,11 +12,45 @@ from typing import Any, TypeVar
 
 import click
 
-from auditor.errors import DateError
+from auditor.errors import DateError, UsageError
 from auditor.io.dates import DATE_ORDERS, read_date
 from auditor.schemas import FAIL_ON
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*")
+_UNITS = {None: 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(value: str, option: str = "--max-bytes") -> int:
+    """``2MB``, ``512kB``, ``1048576`` as bytes (binary multiples); raises :class:`~auditor.errors.UsageError`
+    naming ``option``."""
+    match = _SIZE.fullmatch(value)
+    if match is None or float(match.group(1)) <= 0:
+        raise UsageError(option, value, reason="allowed: a size such as 2MB, 512kB or 1048576 (bytes)")
+    unit = match.group(2).lower() if match.group(2) else None
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def read_size(_ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A click callback: the option's size in bytes (see :func:`parse_size`)."""
+    try:
+        return parse_size(value, f"--{str(param.name).replace('_', '-')}")
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def max_doc_bytes_option(func: F) -> F:
+    """``--max-doc-bytes SIZE`` (default 5MB) into ``max_doc_bytes``: the largest document read."""
+    return click.option(
+        "--max-doc-bytes",
+        default="5MB",
+        show_default=True,
+        callback=read_size,
+        metavar="SIZE",
+        help="Largest document read (a file, or one JSONL line), e.g. 5MB, 512kB; a larger one is refused with "
+        "an error naming it (exit status 2) and the other documents are still read.",
+    )(func)
 
 
 def _read_date(ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:

@@ -4,32 +4,11 @@ server listens: a bad one stops it with the CLI's message and exit status 2."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
-from auditor.commands.options import reference_option, rules_option
-from auditor.errors import UsageError
-
-_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*")
-_UNITS = {None: 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-
-
-def parse_size(value: str) -> int:
-    """``2MB``, ``512kB``, ``1048576`` as bytes (binary multiples); raises :class:`~auditor.errors.UsageError`."""
-    match = _SIZE.fullmatch(value)
-    if match is None or float(match.group(1)) <= 0:
-        raise UsageError("--max-bytes", value, reason="allowed: a size such as 2MB, 512kB or 1048576 (bytes)")
-    unit = match.group(2).lower() if match.group(2) else None
-    return int(float(match.group(1)) * _UNITS[unit])
-
-
-def _size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
-    try:
-        return parse_size(value)
-    except UsageError as exc:
-        raise click.BadParameter(str(exc)) from None
+from auditor.commands.options import max_doc_bytes_option, read_size, reference_option, rules_option
 
 
 @click.command(
@@ -54,9 +33,10 @@ def _size(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
     "--max-bytes",
     default="2MB",
     show_default=True,
-    callback=_size,
+    callback=read_size,
     help="Largest request body accepted (413 above it), e.g. 2MB, 512kB.",
 )
+@max_doc_bytes_option
 def command(
     host: str,
     port: int,
@@ -65,6 +45,7 @@ def command(
     rules_dir: Path | None,
     workers: int,
     max_bytes: int,
+    max_doc_bytes: int,
 ) -> None:
     """Serve the check as a web page and an HTTP API."""
     import uvicorn
@@ -76,6 +57,7 @@ def command(
         default_reference=not no_default_reference,
         rules_dir=rules_dir,
         max_bytes=max_bytes,
+        max_doc_bytes=max_doc_bytes,
     )
     app = create_app(settings)  # loads and validates the rules and references once, before listening
     click.echo(f"auditor serve: http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it", err=True)

@@ -76,6 +76,8 @@ class AuditOptions:
     wait: float = 0.0
     batch_size: int = 100
     progress: bool = False
+    #: the largest document read (``--max-doc-bytes``; None: no limit)
+    max_doc_bytes: int | None = None
 
     def __post_init__(self) -> None:
         order = check_order(self.date_order)
@@ -311,7 +313,12 @@ class _Job:
         """Process every new document of the sources."""
         options = self.options
         docs = []
-        for doc in read_documents(list(options.sources), on_error=self.bad, date_order=options.date_order):
+        for doc in read_documents(
+            list(options.sources),
+            on_error=self.bad,
+            date_order=options.date_order,
+            max_doc_bytes=options.max_doc_bytes,
+        ):
             self.tally.read += 1
             docs.append(replace(doc, date=options.as_of) if options.as_of else doc)
         keys = [document_key(d.doc_id, d.text) for d in docs]

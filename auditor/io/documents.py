@@ -17,6 +17,9 @@ Sources and their ``doc_id``:
   (a folder's own documentation is not an article);
 * ``-``: standard input, one article, or JSONL when the first non-space character is ``{``.
 
+A document larger than ``max_doc_bytes`` (a file, or one JSONL line; ``--max-doc-bytes``) is refused with an error
+naming it and the limit, without reading more of it than the limit: one huge file or line never sits in memory.
+
 Text is UTF-8 (a byte-order mark is dropped). A file in another encoding is decoded from the encoding that
 charset-normalizer detects, with a :class:`DecodingWarning` naming the file and the encoding, or rejected when
 the detection is not confident; files containing NUL bytes are rejected as binary.
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import pandas as pd
 
@@ -52,7 +55,11 @@ SUFFIXES: Final = (".htm", ".html", ".jsonl", ".md", ".txt")
 STDIN: Final = "-"
 STDIN_NAME: Final = "<stdin>"
 
+#: The default of ``--max-doc-bytes`` (5 MB): the largest document read.
+DEFAULT_MAX_DOC_BYTES: Final = 5 * 1024 * 1024
+
 _HTML: Final = frozenset({".html", ".htm"})
+_SKIP_CHUNK: Final = 1 << 20  # what is read at a time of the rest of a line too long to keep
 _UTF32_BOMS: Final = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _UTF16_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -87,18 +94,23 @@ _Item = tuple[Document, str, int | None] | DocumentError
 
 
 def read_documents(
-    sources: Sequence[str | Path], *, on_error: ErrorHandler, date_order: str | None = None
+    sources: Sequence[str | Path],
+    *,
+    on_error: ErrorHandler,
+    date_order: str | None = None,
+    max_doc_bytes: int | None = None,
 ) -> Iterator[Document]:
     """Yield the articles of ``sources`` one at a time; each bad file or line goes to ``on_error`` instead.
 
     ``date_order`` (``dmy``, ``mdy`` or None) is the order of day and month in numeric dates such as
     ``01/10/2015``; without it such a date is read only when one reading exists. Document ids must be unique
-    across all sources: a repeated id is an error and its document is skipped.
+    across all sources: a repeated id is an error and its document is skipped. A document (file or JSONL line)
+    of more than ``max_doc_bytes`` bytes is an error too (None: no limit).
     """
     order = check_order(date_order)
     seen: set[str] = set()
     for source in sources:
-        for item in _read_source(source, order):
+        for item in _read_source(source, _Reading(order, max_doc_bytes)):
             if isinstance(item, DocumentError):
                 on_error(item)
                 continue
@@ -125,18 +137,38 @@ def documents_frame(docs: Iterable[Document]) -> pd.DataFrame:
 # --- sources ------------------------------------------------------------------------------------------------
 
 
-def _read_source(source: str | Path, order: str | None) -> Iterator[_Item]:
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How documents are read: the order of numeric dates and the size limit (None: none)."""
+
+    order: str | None
+    limit: int | None = None
+
+    def too_large(self, where: str, *, size: int | None = None, line: int | None = None) -> DocumentError:
+        """The error for a document over the limit (its size when known)."""
+        got = f"{size:,} bytes, " if size is not None else ""
+        reason = (
+            f"document is {got}over the limit of {self.limit or 0:,} bytes (--max-doc-bytes); it was not read"
+        )
+        return DocumentError(where, reason, line=line)
+
+    def over(self, size: int) -> bool:
+        """Whether ``size`` bytes are over the limit."""
+        return self.limit is not None and size > self.limit
+
+
+def _read_source(source: str | Path, reading: _Reading) -> Iterator[_Item]:
     if str(source) == STDIN:
-        yield from _read_stdin(order)
+        yield from _read_stdin(reading)
         return
     path = Path(source)
     if path.is_dir():
         for file in _walk(path):
-            yield from _read_file(file, order)
+            yield from _read_file(file, reading)
     elif not path.exists():
         yield DocumentError(path.as_posix(), "no such file or directory")
     else:
-        yield from _read_file(path, order)
+        yield from _read_file(path, reading)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -150,36 +182,60 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def _read_file(path: Path, order: str | None) -> Iterator[_Item]:
+def _read_file(path: Path, reading: _Reading) -> Iterator[_Item]:
     where = path.as_posix()
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         yield _unsupported(where, suffix)
         return
     try:
-        if suffix == ".jsonl":
-            with path.open("rb") as stream:
-                yield from _read_jsonl(stream, where, order)
-            return
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            if suffix == ".jsonl":
+                yield from _read_jsonl(_lines(stream, reading.limit), where, reading)
+                return
+            data = stream.read() if reading.limit is None else stream.read(reading.limit + 1)
+            if reading.over(len(data)):
+                size = os.fstat(stream.fileno()).st_size if path.is_file() else None
+                yield reading.too_large(where, size=size)
+                return
     except OSError as exc:
         yield DocumentError(where, f"cannot read the file: {exc.strerror or exc}")
         return
-    yield from _read_bytes(data, where, suffix, order)
+    yield from _read_bytes(data, where, suffix, reading.order)
+
+
+def _lines(stream: BinaryIO, limit: int | None) -> Iterator[bytes]:
+    """The lines of ``stream``; with ``limit``, a longer line comes cut after ``limit + 1`` bytes of text (the
+    rest is read and dropped), so that one huge line is never held in memory."""
+    if limit is None:
+        yield from stream
+        return
+    while line := stream.readline(limit + 2):  # room for the text, one byte more, and "\r\n" less one
+        if len(line) == limit + 2 and not line.endswith(b"\n"):
+            while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def documents_from_bytes(
-    data: bytes, *, suffix: str, name: str, date_order: str | None = None
+    data: bytes,
+    *,
+    suffix: str,
+    name: str,
+    date_order: str | None = None,
+    max_doc_bytes: int | None = None,
 ) -> list[Document]:
     """The articles in ``data``, read as a file named ``name`` with ``suffix`` would be (nothing touches the file
     system: ``name`` is only the id and the place errors name); raises the first :class:`DocumentError`."""
     suffix = suffix.lower()
     if suffix not in SUFFIXES:
         raise _unsupported(name, suffix)
-    order = check_order(date_order)
-    items = _read_jsonl(data.splitlines(keepends=True), name, order) if suffix == ".jsonl" else None
+    reading = _Reading(check_order(date_order), max_doc_bytes)
+    if suffix != ".jsonl" and reading.over(len(data)):
+        raise reading.too_large(name, size=len(data))
+    items = _read_jsonl(data.splitlines(keepends=True), name, reading) if suffix == ".jsonl" else None
     docs = []
-    for item in items if items is not None else _read_bytes(data, name, suffix, order):
+    for item in items if items is not None else _read_bytes(data, name, suffix, reading.order):
         if isinstance(item, DocumentError):
             raise item
         docs.append(item[0])
@@ -211,19 +267,25 @@ def _read_bytes(data: bytes, where: str, suffix: str, order: str | None) -> Iter
     yield Document(doc_id=where, text=text, title=title, date=published), where, None
 
 
-def _read_stdin(order: str | None) -> Iterator[_Item]:
+def _read_stdin(reading: _Reading) -> Iterator[_Item]:
     stream = sys.stdin.buffer
+    lines = _lines(stream, reading.limit)
     head: list[bytes] = []
-    for raw in stream:
+    for raw in lines:
         head.append(raw)
         if raw.removeprefix(codecs.BOM_UTF8).strip():
             break
     start = b"".join(head).removeprefix(codecs.BOM_UTF8).lstrip()
     if start.startswith(b"{"):
-        yield from _read_jsonl(chain(head, stream), STDIN_NAME, order)
+        yield from _read_jsonl(chain(head, lines), STDIN_NAME, reading)
+        return
+    data = b"".join(head)
+    data += stream.read() if reading.limit is None else stream.read(max(0, reading.limit + 1 - len(data)))
+    if reading.over(len(data)):
+        yield reading.too_large(STDIN_NAME)
         return
     try:
-        text = _decode(b"".join(head) + stream.read(), STDIN_NAME)
+        text = _decode(data, STDIN_NAME)
     except DocumentError as exc:
         yield exc
         return
@@ -236,7 +298,7 @@ def _read_stdin(order: str | None) -> Iterator[_Item]:
 # --- JSONL --------------------------------------------------------------------------------------------------
 
 
-def _read_jsonl(lines: Iterable[bytes], where: str, order: str | None) -> Iterator[_Item]:
+def _read_jsonl(lines: Iterable[bytes], where: str, reading: _Reading) -> Iterator[_Item]:
     """One document per non-blank line; a binary stream stops at its first NUL byte with one error."""
     for number, line in enumerate(lines, start=1):
         raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
@@ -246,6 +308,9 @@ def _read_jsonl(lines: Iterable[bytes], where: str, order: str | None) -> Iterat
             )
             return
         if not raw.strip():
+            continue
+        if reading.over(len(raw.rstrip(b"\r\n"))):
+            yield reading.too_large(where, line=number)
             continue
         try:
             record = json.loads(raw.rstrip(b"\r\n").decode("utf-8"))
@@ -258,7 +323,7 @@ def _read_jsonl(lines: Iterable[bytes], where: str, order: str | None) -> Iterat
             reason = f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
             yield DocumentError(where, reason, line=number)
             continue
-        yield _record(record, where, number, order)
+        yield _record(record, where, number, reading.order)
 
 
 def _record(record: object, where: str, line: int, order: str | None) -> _Item:

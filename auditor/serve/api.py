@@ -22,7 +22,7 @@ NDJSON: Final = "application/x-ndjson"
 _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
     status: {"model": Problem, "description": what}
     for status, what in (
-        (413, "The body is larger than --max-bytes."),
+        (413, "The body is larger than --max-bytes, or an article than --max-doc-bytes."),
         (415, f"The body is neither {JSON} nor {NDJSON}."),
         (422, "Malformed JSON, a missing or empty text, a bad date: the error names the field and value."),
         (500, "An internal error; its id is in the server log."),
@@ -64,7 +64,7 @@ def router(loaded: Loaded) -> APIRouter:
         summary="Check the numbers of an article (JSON) or of a batch (NDJSON, one claim a line back)",
     )
     async def api_check(request: Request) -> Response:
-        docs, batch = await _articles(request)
+        docs, batch = await _articles(request, loaded.settings.max_doc_bytes)
 
         def lines(some: Sequence[Document]) -> list[str]:
             return checking.check_lines(checking.check(loaded, some))
@@ -83,7 +83,7 @@ def router(loaded: Loaded) -> APIRouter:
         summary="List the numbers of an article (JSON) or of a batch (NDJSON, one claim a line back)",
     )
     async def api_extract(request: Request) -> Response:
-        docs, batch = await _articles(request)
+        docs, batch = await _articles(request, loaded.settings.max_doc_bytes)
 
         def lines(some: Sequence[Document]) -> list[str]:
             return checking.claim_lines(checking.extract(some))
@@ -108,13 +108,13 @@ def router(loaded: Loaded) -> APIRouter:
     return routes
 
 
-async def _articles(request: Request) -> tuple[list[Document], bool]:
-    """The articles of the body, and whether it was an NDJSON batch."""
+async def _articles(request: Request, max_doc_bytes: int) -> tuple[list[Document], bool]:
+    """The articles of the body (each at most ``max_doc_bytes``), and whether it was an NDJSON batch."""
     kind = media_type(request, (JSON, NDJSON))
     body = await request.body()
     if kind == NDJSON:
-        return read_articles(body), True
-    return [read_article(body)], False
+        return read_articles(body, max_doc_bytes), True
+    return [read_article(body, max_doc_bytes)], False
 
 
 def _object(claims: list[str], *, coverage: str | None = None) -> str:

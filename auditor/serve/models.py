@@ -106,19 +106,22 @@ class Problem(BaseModel):
     id: str | None = None
 
 
-def read_article(body: bytes) -> Document:
-    """The article of a JSON body."""
+def read_article(body: bytes, max_doc_bytes: int | None = None) -> Document:
+    """The article of a JSON body (413 when it is over ``max_doc_bytes``)."""
+    check_size(len(body), max_doc_bytes, where="")
     return _document(_json(body, where=""), where="", default_id=DEFAULT_ID)
 
 
-def read_articles(body: bytes) -> list[Document]:
-    """The articles of an NDJSON body, one a line (blank lines skipped); ids must be unique."""
+def read_articles(body: bytes, max_doc_bytes: int | None = None) -> list[Document]:
+    """The articles of an NDJSON body, one a line (blank lines skipped); ids must be unique; a line over
+    ``max_doc_bytes`` is a 413."""
     docs: list[Document] = []
     seen: set[str] = set()
     for number, line in enumerate(body.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"line {number}: "
+        check_size(len(line), max_doc_bytes, where=where)
         doc = _document(_json(line, where=where), where=where, default_id=f"line-{number}")
         if doc.doc_id in seen:
             raise RequestError(
@@ -129,6 +132,16 @@ def read_articles(body: bytes) -> list[Document]:
     if not docs:
         raise RequestError(422, "the body holds no article; allowed: one JSON object a line", field="body")
     return docs
+
+
+def check_size(size: int, max_doc_bytes: int | None, *, where: str) -> None:
+    """A 413 naming the limit when an article of ``size`` bytes is over ``max_doc_bytes`` (None: no limit)."""
+    if max_doc_bytes is not None and size > max_doc_bytes:
+        raise RequestError(
+            413,
+            f"{where}the article is {size:,} bytes, over the limit of {max_doc_bytes:,} bytes (--max-doc-bytes)",
+            field="text",
+        )
 
 
 def _json(raw: bytes, *, where: str) -> object:

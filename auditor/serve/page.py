@@ -20,7 +20,7 @@ from auditor.report.article_page import ArticleTables, render_article_page, rend
 from auditor.serve import checking
 from auditor.serve.api import media_type
 from auditor.serve.errors import RequestError
-from auditor.serve.models import DEFAULT_ID, parse_date
+from auditor.serve.models import DEFAULT_ID, check_size, parse_date
 from auditor.serve.startup import Loaded
 
 _FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -51,7 +51,7 @@ def router(loaded: Loaded) -> APIRouter:
                 if raw is not None and isinstance(upload, UploadFile)
                 else None
             )
-            doc = _document(values, raw, name)
+            doc = _document(values, raw, name, loaded.settings.max_doc_bytes)
         except (RequestError, DocumentError) as exc:
             message = exc.message if isinstance(exc, RequestError) else str(exc)
             return HTMLResponse(render_form(run=loaded.run, values=values, error=message), status_code=422)
@@ -63,15 +63,17 @@ def router(loaded: Loaded) -> APIRouter:
     return routes
 
 
-def _document(values: dict[str, str], raw: bytes | None, name: str | None) -> Document:
+def _document(values: dict[str, str], raw: bytes | None, name: str | None, max_doc_bytes: int) -> Document:
     """The form's article: the pasted text or the uploaded file (read in memory: its name is only an id), with
-    the form's title, date and source."""
+    the form's title, date and source; at most ``max_doc_bytes``."""
     text = values["text"]
     day = parse_date(values["date"].strip())
     if raw is not None and name is not None:
         if text.strip():
             raise RequestError(422, "paste the text or choose a file, not both", field="file")
-        docs = documents_from_bytes(raw, suffix=PurePosixPath(name).suffix, name=name)
+        docs = documents_from_bytes(
+            raw, suffix=PurePosixPath(name).suffix, name=name, max_doc_bytes=max_doc_bytes
+        )
         if len(docs) != 1:
             raise RequestError(
                 422,
@@ -80,6 +82,7 @@ def _document(values: dict[str, str], raw: bytes | None, name: str | None) -> Do
             )
         doc = docs[0]
     elif text.strip():
+        check_size(len(text.encode("utf-8")), max_doc_bytes, where="")
         doc = Document(doc_id=DEFAULT_ID, text=text.replace("\r\n", "\n"))
     else:
         raise RequestError(

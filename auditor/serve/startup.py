@@ -14,6 +14,7 @@ import pandas as pd
 
 from auditor.checks.rules import RuleSet
 from auditor.errors import UsageError
+from auditor.io.documents import DEFAULT_MAX_DOC_BYTES
 from auditor.report.run_info import RunInfo
 
 #: Default request body limit (``--max-bytes``).
@@ -31,10 +32,14 @@ class ServeSettings:
     default_reference: bool = True
     rules_dir: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: the largest article of a request (``--max-doc-bytes``, as on the other commands): 413 above it
+    max_doc_bytes: int = DEFAULT_MAX_DOC_BYTES
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
             raise UsageError("--max-bytes", self.max_bytes, reason="must be at least 1 byte")
+        if self.max_doc_bytes < 1:
+            raise UsageError("--max-doc-bytes", self.max_doc_bytes, reason="must be at least 1 byte")
 
     def to_environment(self) -> None:
         """Put the settings where worker processes read them (:meth:`from_environment`)."""
@@ -44,6 +49,7 @@ class ServeSettings:
                 "default_reference": self.default_reference,
                 "rules_dir": None if self.rules_dir is None else str(self.rules_dir),
                 "max_bytes": self.max_bytes,
+                "max_doc_bytes": self.max_doc_bytes,
             }
         )
 
@@ -60,6 +66,7 @@ class ServeSettings:
             default_reference=bool(data.get("default_reference", True)),
             rules_dir=None if rules is None else Path(rules),
             max_bytes=int(data.get("max_bytes", DEFAULT_MAX_BYTES)),
+            max_doc_bytes=int(data.get("max_doc_bytes", DEFAULT_MAX_DOC_BYTES)),
         )
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck pytest browser bench clean
+.PHONY: demo serve test lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/auditor check examples/ --format table --fail-on never
 	$(BIN)/auditor audit examples/ --db reports/audit.duckdb --out reports --fail-on never
+
+# The check as a web page and an HTTP API on http://127.0.0.1:8000/ (API docs at /docs); Ctrl-C stops it.
+serve: $(STAMP)
+	$(BIN)/auditor serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check auditor tests benchmarks scripts

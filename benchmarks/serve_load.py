@@ -58,7 +58,8 @@ def rss_mb(pid: int) -> float:
             status = Path(f"/proc/{one}/status").read_text(encoding="ascii")
         except OSError:
             continue
-        total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        # a process that is exiting (a zombie) has no VmRSS line
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
     return total / 1024
 
 

@@ -10,6 +10,7 @@ import html
 import io
 import json
 import re
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -228,3 +229,30 @@ def test_max_bytes_refuses_what_is_not_a_size() -> None:
     result = CliRunner().invoke(main, ["serve", "--max-bytes", "lots"])
     assert result.exit_code == 2
     assert "allowed: a size such as 2MB, 512kB or 1048576 (bytes)" in result.stderr
+
+
+def test_nothing_from_a_request_becomes_a_file_path(serve_client: TestClient) -> None:
+    marker = "zq7-from-the-request"
+    opened: list[str] = []
+    recording = [True]
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if recording[0] and event in ("open", "os.mkdir", "os.rename", "os.remove") and args:
+            opened.append(str(args[0]))
+
+    sys.addaudithook(hook)  # cannot be removed: it stops recording at the end of the test
+    try:
+        record = {"id": f"../../{marker}/x", "title": f"/tmp/{marker}", "source": marker, "text": VALLEY}
+        serve_client.post("/api/check", json=record)
+        serve_client.post("/api/extract", json=record)
+        serve_client.post("/", data={"text": VALLEY, "date": "2016-01-20", "title": f"../{marker}"})
+        serve_client.post(
+            "/",
+            data={"date": "2016-01-20"},
+            files={"file": (f"../../{marker}.jsonl", (json.dumps(record) + "\n").encode())},
+        )
+        Path(__file__).read_bytes()  # the hook sees opens
+    finally:
+        recording[0] = False
+    assert __file__ in opened
+    assert [path for path in opened if marker in path] == []

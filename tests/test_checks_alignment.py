@@ -11,7 +11,7 @@ from test_checks_builders import claims_frame, load_cases, reference_frame
 
 from auditor.checks import load_rules
 from auditor.checks.alignment import align
-from auditor.checks.subjects import dominant_countries, resolve_subjects, sentence_origin
+from auditor.checks.subjects import dominant_countries, refugee_sources, resolve_subjects, sentence_origin
 
 
 def _subjects(case: dict[str, Any]) -> pd.DataFrame:
@@ -76,3 +76,46 @@ def test_dominant_country_needs_a_good_share_of_the_mentions_first_mention_winni
         ]
     )
     assert dominant_countries(claims).to_dict() == {"doc": "TUR", "other": "IRQ"}
+
+
+def test_a_route_country_is_not_an_origin_when_people_do_not_flee_it() -> None:
+    """Regression (issue 8): "migrants crossed from Hungary" in a Sept 2015 article named Hungary as where they came
+    from; with the reference data only countries people flee (10,000 refugees abroad in the latest figures) are
+    origins, and the article's named origin (Syrians) beats its most named country (Hungary)."""
+    references = reference_frame(
+        [
+            {
+                "series": "unhcr.popstats.refugees.from_SYR",
+                "location": "World",
+                "date": "2014-12-31",
+                "value": 3.9e6,
+            },
+            {
+                "series": "unhcr.popstats.refugees.from_HUN",
+                "location": "World",
+                "date": "1957-12-31",
+                "value": 2e5,
+            },
+            {
+                "series": "unhcr.popstats.refugees.from_HUN",
+                "location": "World",
+                "date": "2014-12-31",
+                "value": 1270,
+            },
+        ]
+    )
+    sources = refugee_sources(references)
+    assert sources is not None
+    assert "SYR" in sources
+    assert "HUN" not in sources
+    claims = claims_frame(
+        [
+            {"surface": "3,000", "value": 3000, "measure": "migrants", "location": "AUT",
+             "sentence": "Some 3,000 migrants crossed from Hungary into Austria."},
+            {"surface": "500", "value": 500, "measure": "migrants", "location": "HUN",
+             "sentence": "Police in Hungary stopped 500 Syrians at the border."},
+        ]
+    )  # fmt: skip
+    origins = resolve_subjects(claims, frozenset({"migrants"}), sources)["origin"].tolist()
+    assert origins == ["SYR", "SYR"]
+    assert refugee_sources(references.iloc[:0]) is None

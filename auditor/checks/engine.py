@@ -28,7 +28,7 @@ from auditor.checks.registry import CheckInput, per_table, records
 from auditor.checks.rule_set import load_rule_set
 from auditor.checks.rules import Rule, RuleSet
 from auditor.checks.specs import Scope
-from auditor.checks.subjects import resolve_subjects
+from auditor.checks.subjects import refugee_sources, resolve_subjects
 from auditor.checks.verdicts import capped_severity, decide
 from auditor.errors import SchemaError
 from auditor.schemas import (
@@ -242,7 +242,7 @@ def check_claims(
     text = [c for c in claims.columns if pd.api.types.is_string_dtype(claims[c])]
     work = claims.astype(dict.fromkeys(text, "object"))
     checkable = work[work["kind"].isin(list(CLAIM_KINDS))]
-    subjects = resolve_subjects(checkable, rules.hierarchy.origin_measures)
+    subjects = resolve_subjects(checkable, rules.hierarchy.origin_measures, refugee_sources(references))
     alignment = align(subjects, references, rules.references)
 
     found: list[pd.DataFrame] = []

@@ -44,7 +44,7 @@ def slip_note(claimed: float, population: float) -> str:
 
 
 @per_table
-def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every population series (measure ``population``) by id, ready for as-of joins by place."""
     pop = references[references["measure"] == "population"]
     pop = pop.assign(
@@ -72,7 +72,7 @@ def _population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
 )
 def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
     """A count of people larger than the population of its place or origin."""
-    pop = _population_series(data.references).get(params.text("series"))
+    pop = population_series(data.references).get(params.text("series"))
     if pop is None:
         return raw_findings([])
     # a count larger than the smallest population on record for its places is worth a closer look

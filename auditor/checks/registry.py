@@ -52,6 +52,7 @@ _BUILTIN_MODULES: Final = (
     "auditor.checks.magnitude",
     "auditor.checks.against_reference",
     "auditor.checks.population",
+    "auditor.checks.shares",
 )
 
 

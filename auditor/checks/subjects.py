@@ -10,16 +10,19 @@ For those measures this module derives, per claim:
 
 1. ``origin`` from the claim's sentence: the first place mention used as an origin, i.e. a demonym ("Syrian
    refugees", "Syrians") or a place after "from", "fled", "fleeing", "leaving" or "out of" ("fled Syria");
-2. failing that, the article's *dominant country* (the country its claims' sentences name most often, first
-   mention on ties, when it has at least 30% of the article's country mentions: an article clearly about one
-   country; a digest of world news has none), unless that is the claim's own location, in which case the claim counts people
-   of every origin in that place (origin stays empty);
+2. failing that, the origin the article's sentences name most often (first named on ties: an article about
+   Syrian refugees in Greece counts people from Syria, not from Greece), else the article's dominant country
+   (below) when people flee it (10,000 refugees abroad in the latest reference data: Syria, not Greece or
+   Germany); unless that is the claim's own location, in which case the claim counts people of every origin in
+   that place (origin stays empty);
 3. ``place`` is the claim's location, except when the location is the origin itself ("four million Syrians fled"
    read with location SYR): then ``place`` is empty, and the reference entry's ``default_place`` (World, or
    Syria's neighbours for UNHCR's regional count) is used.
 
 For every other measure ``origin`` is empty and ``place`` is the location, or, when the sentence names no place
-("The war has killed 250,000 people"), the article's dominant country. ``subject`` is the place a part-whole
+("The war has killed 250,000 people"), the article's *dominant country* (the country its claims' sentences name
+most often, first mention on ties, when it has at least 30% of the article's country mentions: an article
+clearly about one country; a digest of world news has none). ``subject`` is the place a part-whole
 comparison keys on: the origin when there is one, else the place. ``placed_by`` says when the article, not the
 sentence, gave the place (``article_place``) or the origin (``article_origin``), so that a finding can say so.
 """
@@ -32,6 +35,7 @@ from typing import Final
 
 import pandas as pd
 
+from auditor.checks.registry import per_table
 from auditor.claims import places
 from auditor.claims.lexicon import default_measures
 
@@ -110,8 +114,43 @@ def dominant_countries(claims: pd.DataFrame) -> pd.Series:
     return pd.Series(best, dtype="object", name="dominant")
 
 
-def resolve_subjects(claims: pd.DataFrame, origin_measures: frozenset[str]) -> pd.DataFrame:
-    """``claims`` with ``origin``, ``place`` and ``subject`` columns added (see the module docstring)."""
+@per_table
+def refugee_sources(references: pd.DataFrame, at_least: float = 10_000) -> frozenset[str] | None:
+    """Countries with at least ``at_least`` refugees abroad in the latest observation of the reference table
+    (series ``unhcr.popstats.refugees.from_XXX``; Hungary's 1956 refugees do not count): the countries an
+    article's refugees may be taken to come from; None when the table has no such series."""
+    ids = references["series_id"].astype("object")
+    series = references[ids.str.startswith("unhcr.popstats.refugees.from_")]
+    if series.empty:
+        return None  # no refugee series to tell sources by: any country may be an origin
+    latest = series.sort_values("date", kind="stable").drop_duplicates(["series_id", "location"], keep="last")
+    rows = latest[latest["value"] >= at_least]
+    return frozenset(str(s).rsplit("_", 1)[-1] for s in rows["series_id"].unique())
+
+
+def dominant_origins(claims: pd.DataFrame, sources: frozenset[str] | None = None) -> pd.Series:
+    """Per ``doc_id``: the origin its sentences name most often ("Syrian refugees", "fled Eritrea"), first named
+    winning ties, among ``sources`` when given; an article about refugees in Greece is about where they come
+    from, not about Greece."""
+    best: dict[str, str] = {}
+    sentences = claims[["doc_id", "sentence", "start"]].drop_duplicates(["doc_id", "sentence"])
+    for doc_id, group in sentences.sort_values("start", kind="stable").groupby("doc_id", sort=False):
+        named = [
+            o
+            for o in map(sentence_origin, group["sentence"])
+            if o is not None and (sources is None or o in sources)
+        ]
+        if named:
+            best[str(doc_id)] = max(dict.fromkeys(named), key=named.count)
+    return pd.Series(best, dtype="object", name="origin")
+
+
+def resolve_subjects(
+    claims: pd.DataFrame, origin_measures: frozenset[str], sources: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """``claims`` with ``origin``, ``place`` and ``subject`` columns added (see the module docstring).
+    ``sources``: the countries people flee from in the reference data (:func:`refugee_sources`); the article's
+    country is taken as an origin only when it is one (None: any country)."""
     out = claims.copy()
     location = out["location"].astype("object").where(out["location"].notna(), None)
     origin = pd.Series(None, index=out.index, dtype="object")
@@ -126,7 +165,12 @@ def resolve_subjects(claims: pd.DataFrame, origin_measures: frozenset[str]) -> p
     if main is not None and by_origin.any():
         picked = out.loc[by_origin]
         from_sentence = picked["sentence"].map(sentence_origin)
-        dominant = picked["doc_id"].map(main)
+        named = picked["doc_id"].map(dominant_origins(claims[needed], sources))
+        country = picked["doc_id"].map(main)
+        dominant = named.where(named.notna(), country)
+        if sources is not None:  # "crossed from Hungary" names a route, not where people fled
+            from_sentence = from_sentence.where(from_sentence.isin(list(sources)), None)
+            dominant = dominant.where(dominant.isin(list(sources)), None)
         fallback = dominant.where(dominant.ne(picked["location"]) & dominant.notna(), None)
         origin.loc[by_origin] = from_sentence.where(from_sentence.notna(), fallback)
         placed_by.loc[by_origin & from_sentence.isna() & fallback.notna()] = "article_origin"

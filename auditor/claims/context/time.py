@@ -34,7 +34,7 @@ _RELATIVE: Final = re.compile(
     r"\b(?:(?P<which>[Ll]ast|[Pp]revious|[Tt]his|[Pp]ast)\s+(?P<unit>year|month)|(?P<yday>[Yy]esterday))\b"
 )
 #: How far before a date a since-word still opens its phrase, and what closes one first (a number, a clause mark).
-_OPENER_REACH: Final = 70
+_OPENER_REACH: Final = 120
 _BREAK: Final = re.compile(r"[\d,;:.!?()]")
 #: a cheap pre-check: a date is parsed only around a year
 _YEAR: Final = re.compile(r"[12][09]\d\d(?![\d%])")

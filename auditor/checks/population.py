@@ -57,6 +57,31 @@ def population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return series
 
 
+def population_at(rows: pd.DataFrame, pop: pd.DataFrame, when: str, max_days: int) -> pd.DataFrame:
+    """Each row with the latest population of its ``pop_place`` on or before its ``when`` date, at most
+    ``max_days`` older (``population``, ``population_date``, ``pop_publisher``, ``pop_dataset``); rows with none
+    are left out."""
+    table = pop[["pop_place", "date", "value", "publisher", "dataset"]].rename(
+        columns={
+            "value": "population",
+            "date": "population_date",
+            "publisher": "pop_publisher",
+            "dataset": "pop_dataset",
+        }
+    )
+    merged = pd.merge_asof(
+        rows.assign(**{when: pd.to_datetime(rows[when]).astype("datetime64[ns]")}).sort_values(
+            when, kind="stable"
+        ),
+        table.sort_values("population_date", kind="stable"),
+        left_on=when,
+        right_on="population_date",
+        by="pop_place",
+        direction="backward",
+    )
+    return merged[(merged[when] - merged["population_date"]).dt.days <= max_days]
+
+
 @register_check(
     "exceeds_population",
     verdicts=("likely_error",),
@@ -87,21 +112,8 @@ def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
     pairs = pairs[pairs["pop_place"].notna() & pairs["as_of"].notna()].drop_duplicates([*KEYS, "pop_place"])
     if pairs.empty:
         return raw_findings([])
-    pairs = pairs.assign(
-        pop_place=pairs["pop_place"].astype("object"),
-        as_of=pd.to_datetime(pairs["as_of"]).astype("datetime64[ns]"),
-    )
-    merged = pd.merge_asof(
-        pairs.sort_values("as_of", kind="stable"),
-        pop[["pop_place", "date", "value", "publisher", "dataset"]]
-        .rename(columns={"value": "population"})
-        .sort_values("date", kind="stable"),
-        left_on="as_of",
-        right_on="date",
-        by="pop_place",
-        direction="backward",
-    )
-    merged = merged[(merged["as_of"] - merged["date"]).dt.days <= params.integer("max_days")]
+    pairs = pairs.assign(pop_place=pairs["pop_place"].astype("object"))
+    merged = population_at(pairs, pop, "as_of", params.integer("max_days"))
     over = merged[merged["strict_low"] > merged["population"] * (1 + params.number("tolerance"))]
     over = over.sort_values("population", kind="stable").drop_duplicates(KEYS)
     out = [
@@ -112,14 +124,14 @@ def exceeds_population(data: CheckInput, params: Params) -> pd.DataFrame:
             "observed": row["point"],
             "expected_high": row["population"],
             "reference_value": row["population"],
-            "reference_date": row["date"],
+            "reference_date": row["population_date"],
             "series_id": params.text("series"),
-            "source": source_label(row["publisher"], row["dataset"]),
+            "source": source_label(row["pop_publisher"], row["pop_dataset"]),
             "facts": {
                 "population": say.amount(row["population"], like=row["point"]),
                 "population_place": say.place_phrase(row["pop_place"]).removeprefix("in "),
-                "publisher": str(row["publisher"]),
-                "by_date": say.date_phrase(row["date"]),
+                "publisher": str(row["pop_publisher"]),
+                "by_date": say.date_phrase(row["population_date"]),
                 "slip": slip_note(float(row["point"]), float(row["population"])),
             },
         }

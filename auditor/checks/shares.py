@@ -21,7 +21,7 @@ import pandas as pd
 from auditor.checks import alignment
 from auditor.checks import messages as say
 from auditor.checks.comparison import KEYS, READING_PARAMS, source_label, with_intervals
-from auditor.checks.population import population_series
+from auditor.checks.population import population_at, population_series
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 
@@ -66,19 +66,7 @@ def _as_counts(shares: pd.DataFrame, data: CheckInput, params: Params) -> pd.Dat
         pop_place=lambda t: t["place"].astype("object"),
         pop_date=[_population_date(r) for r in records(shares[["place", "prewar", "as_of"]])],
     )
-    merged = pd.merge_asof(
-        shares.assign(pop_date=pd.to_datetime(shares["pop_date"]).astype("datetime64[ns]")).sort_values(
-            "pop_date", kind="stable"
-        ),
-        pop[["pop_place", "date", "value", "publisher"]]
-        .rename(columns={"value": "population", "date": "population_date", "publisher": "pop_publisher"})
-        .sort_values("population_date", kind="stable"),
-        left_on="pop_date",
-        right_on="population_date",
-        by="pop_place",
-        direction="backward",
-    )
-    merged = merged[(merged["pop_date"] - merged["population_date"]).dt.days <= params.integer("max_days")]
+    merged = population_at(shares, pop, "pop_date", params.integer("max_days"))
     return merged.assign(
         implied_low=merged["fraction_low"] * merged["population"],
         implied_high=merged["fraction_high"] * merged["population"],

@@ -20,6 +20,9 @@ Who owns what (each stage imports only the ones before it):
 - :mod:`auditor.report` renders HTML, charts and CSV; nothing else renders.
 - :mod:`auditor.history` runs the audit job and keeps its history in DuckDB.
 - :mod:`auditor.commands` holds one click command per module; :mod:`auditor.cli` is the group.
+- The Python API: :func:`extract_claims` (:mod:`auditor.claims.extract`), then :func:`check`, :func:`plot` and
+  ``Result.to_html`` (:mod:`auditor.api`), each the command line's code for ``extract``, ``check``, ``plot`` and
+  the report page.
 - :mod:`auditor.errors` is the one error hierarchy (and the exit statuses); bad input raises, suspicious claims
   become findings. :mod:`auditor.schemas` declares every table once. :mod:`auditor.resources` finds shipped data.
 
@@ -31,9 +34,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Document", "__version__", "extract_claims"]
+__all__ = ["Document", "Result", "__version__", "check", "extract_claims", "plot"]
 
 if TYPE_CHECKING:
+    from auditor.api import Result, check, plot
     from auditor.claims.extract import extract_claims
     from auditor.io.documents import Document
 
@@ -47,4 +51,8 @@ def __getattr__(name: str) -> Any:
         from auditor.claims.extract import extract_claims
 
         return extract_claims
+    if name in ("Result", "check", "plot"):
+        from auditor import api
+
+        return getattr(api, name)
     raise AttributeError(f"module 'auditor' has no attribute {name!r}")

@@ -144,6 +144,7 @@ class UsageError(AuditorError, ValueError):
     ) -> None:
         self.option = option
         self.value = value
+        self.reason = reason
         self.allowed = sorted(str(a) for a in allowed) if allowed is not None else None
         why = f": {reason}" if reason else ""
         super().__init__(f"option {option} got {value!r}{why}{_allowed(self.allowed)}")

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from auditor.checks import pipeline
 from auditor.cli import main
 from auditor.history.audit import tool_version
 from auditor.serve import ServeSettings, create_app
-from auditor.serve import checking as serve_checking
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((REPO / "tests" / "cases" / "serve_errors.yaml").read_text(encoding="utf-8"))
@@ -187,7 +187,7 @@ def test_an_internal_error_is_a_500_with_an_id_that_is_logged(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(serve_checking, "check_claims", broken)
+    monkeypatch.setattr(pipeline, "check_claims", broken)
     with caplog.at_level(logging.ERROR, logger="auditor.serve"):
         response = serve_client.post("/api/check", json={"text": VALLEY, "date": "2016-01-20"})
     assert response.status_code == 500

@@ -132,7 +132,9 @@ def check_articles(
     return Checked(documents, merged, result.findings)
 
 
-def _only_doc(checked: Checked, doc_id: str | None) -> Checked:
+def only_doc(checked: Checked, doc_id: str | None) -> Checked:
+    """The claims of article ``doc_id`` only (all of them for None); an unknown id raises
+    :class:`~auditor.errors.UsageError` naming ``--doc`` and the known ids."""
     if doc_id is None:
         return checked
     known = sorted(set(checked.claims["doc_id"]))
@@ -296,7 +298,7 @@ def command(
         checked = check_articles(
             source, references=load_references(), rules_dir=rules_dir, as_of=as_of, date_order=date_order
         )
-    checked = _only_doc(checked, doc_id)
+    checked = only_doc(checked, doc_id)
     fig = draw(
         kind, checked, load_references=load_references, series_id=series_id, location=location, as_of=as_of
     )

@@ -36,7 +36,7 @@ import json
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
@@ -324,6 +324,18 @@ def _read_jsonl(lines: Iterable[bytes], where: str, reading: _Reading) -> Iterat
             yield DocumentError(where, reason, line=number)
             continue
         yield _record(record, where, number, reading.order)
+
+
+def document_from_record(
+    record: Mapping[str, object], where: str, line: int, *, date_order: str | None = None
+) -> Document:
+    """A mapping with the keys of a JSONL line (``id``, ``text``, optional ``title``, ``date``, ``source``) as a
+    document, read as that line would be (a documents DataFrame's row in the Python API); raises the
+    :class:`~auditor.errors.DocumentError` naming ``where``, ``line`` and the first bad field."""
+    item = _record(dict(record), where, line, check_order(date_order))
+    if isinstance(item, DocumentError):
+        raise item
+    return item[0]
 
 
 def _record(record: object, where: str, line: int, order: str | None) -> _Item:

@@ -1,4 +1,4 @@
-"""One article's page as a string, for ``auditor serve``: the page a run report draws for each article (the text
+"""One article's page as a string, for ``auditor serve`` and ``Result.to_html`` of the Python API: the page a run report draws for each article (the text
 with its numbers highlighted, the claim cards, the coverage line, the charts, the methods footer), without a
 history database or a folder. Charts are inlined as SVG ``data:`` images and the tables to download as ``data:``
 links, so the page stands alone; the form that leads to it is drawn here too.
@@ -46,10 +46,16 @@ class ArticleTables:
 
 
 def render_article_page(
-    tables: ArticleTables, references: pd.DataFrame, *, run: RunInfo, max_charts: int = 3
+    tables: ArticleTables,
+    references: pd.DataFrame,
+    *,
+    run: RunInfo,
+    max_charts: int = 3,
+    form_href: str | None = "./",
 ) -> str:
     """The HTML page of the one article in ``tables``, checked against ``references`` (only the series its
-    findings name are used), with at most ``max_charts`` charts and the download links."""
+    findings name are used), with at most ``max_charts`` charts and the download links; ``form_href`` is the
+    link back to the form (None: no link, for a page saved as a file)."""
     findings = tables.findings
     used = references[references["series_id"].isin(findings["series_id"].dropna().unique())]
     prepared = prepare(tables.documents, tables.claims, tables.verdicts, findings, used)
@@ -70,6 +76,7 @@ def render_article_page(
         tool_version=run.tool_version,
         article=view,
         downloads=_downloads(tables),
+        form_href=form_href,
     )
 
 

@@ -1,4 +1,4 @@
-"""Axes helpers shared by the charts of :mod:`auditor.report.charts`: a blank figure, a column check that names
+"""Axes helpers shared by the charts of :mod:`auditor.report.charts`: a blank figure (shown inline in a notebook), a column check that names
 what is missing, an empty-chart note, compact number ticks, date axes and the verdict of a plotted row."""
 
 from __future__ import annotations
@@ -20,8 +20,20 @@ from auditor.report.verdicts import STYLES
 FIGSIZE: Final = (8.0, 5.0)
 
 
+class ChartFigure(Figure):
+    """A chart's figure, which Jupyter and IPython show inline (as the PNG a report would save) without pyplot
+    and whatever backend is chosen: nothing global is touched to draw or to show it."""
+
+    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
+        from auditor.report.atomic import figure_bytes
+
+        width, height = self.get_size_inches() * self.dpi
+        # drawn at the saved resolution, shown at the figure's size
+        return figure_bytes(self, "png"), {"width": round(width), "height": round(height)}
+
+
 def figure(size: tuple[float, float] = FIGSIZE) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=size, layout="constrained", dpi=100)
+    fig = ChartFigure(figsize=size, layout="constrained", dpi=100)
     ax = fig.add_subplot()
     ax.grid(True, which="major", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from auditor.checks.pipeline import extract
 from auditor.io.documents import Document
 from auditor.serve import checking
 from auditor.serve.errors import RequestError, internal_error
@@ -86,7 +87,7 @@ def router(loaded: Loaded) -> APIRouter:
         docs, batch = await _articles(request, loaded.settings.max_doc_bytes)
 
         def lines(some: Sequence[Document]) -> list[str]:
-            return checking.claim_lines(checking.extract(some))
+            return checking.claim_lines(extract(some))
 
         if batch:
             return StreamingResponse(_stream(docs, lines, request), media_type=NDJSON)

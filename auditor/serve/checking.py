@@ -1,54 +1,30 @@
 """One request's articles through the extractor and the engine, as ``auditor check`` runs them, and the claims as
-the JSON lines ``auditor check --format jsonl`` (or ``auditor extract --format jsonl``) writes."""
+the JSON lines ``auditor check --format jsonl`` (or ``auditor extract --format jsonl``) writes (the extraction
+and the check are :mod:`auditor.checks.pipeline`'s, shared with the Python API)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
-from auditor.checks import check_claims
+from auditor.checks import pipeline
 from auditor.checks import presentation as present
-from auditor.checks.engine import CheckResult
-from auditor.claims.extract import extract_batches
+from auditor.checks.pipeline import Checked
 from auditor.io.documents import Document
 from auditor.io.output import open_writer
-from auditor.schemas import ClaimsSchema, FindingsSchema, VerdictsSchema, columns, empty
+from auditor.schemas import ClaimsSchema, columns
 from auditor.serve.startup import Loaded
 
 #: Articles extracted and checked together when an NDJSON batch is streamed.
 STREAM_BATCH: Final = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """The claims of some articles and what the engine made of them."""
-
-    claims: pd.DataFrame
-    result: CheckResult
-
-
-def extract(docs: Sequence[Document]) -> pd.DataFrame:
-    """The claims table of ``docs`` (empty, with its columns, when they state no number)."""
-    frames = list(extract_batches(docs, batch_size=max(1, len(docs))))
-    return (
-        frames[0]
-        if len(frames) == 1
-        else pd.concat(frames, ignore_index=True)
-        if frames
-        else empty(ClaimsSchema)
-    )
-
-
 def check(loaded: Loaded, docs: Sequence[Document]) -> Checked:
     """Extract and check ``docs`` against the loaded rules and references."""
-    claims = extract(docs)
-    if claims.empty:
-        return Checked(claims, CheckResult(findings=empty(FindingsSchema), verdicts=empty(VerdictsSchema)))
-    return Checked(claims, check_claims(claims, references=loaded.references, rules=loaded.rules))
+    return pipeline.check_documents(docs, references=loaded.references, rules=loaded.rules)
 
 
 def check_lines(checked: Checked) -> list[str]:

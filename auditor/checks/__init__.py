@@ -4,7 +4,8 @@ Rules are data (``rules/checks/*.yaml``, ``rules/hierarchy.yaml``, ``rules/refer
 :mod:`~auditor.checks.rules`); checks are registered pure functions (:mod:`~auditor.checks.registry`) in
 :mod:`~auditor.checks.consistency`, :mod:`~auditor.checks.percentages`, :mod:`~auditor.checks.magnitude`,
 :mod:`~auditor.checks.against_reference` and :mod:`~auditor.checks.population` (sharing the interval comparison in
-:mod:`~auditor.checks.comparison`); :mod:`~auditor.checks.engine` runs them over a batch.
+:mod:`~auditor.checks.comparison`); :mod:`~auditor.checks.engine` runs them over a batch;
+:mod:`~auditor.checks.pipeline` extracts and checks articles held in memory (``auditor serve``, ``auditor.check``).
 """
 
 from __future__ import annotations

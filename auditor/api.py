@@ -98,7 +98,8 @@ class Result:
         of one article (``doc``, its id, when the result holds several): its text with the numbers highlighted,
         their cards, the charts and the tables to download, as ``auditor serve`` shows it. Any other path is a
         folder that gets the run report ``auditor audit`` writes (``index.html``, a page per article, charts,
-        CSV and Parquet tables), replaced whole. Both are written atomically."""
+        CSV and Parquet tables), replaced whole (so a folder holding anything but a report is refused). Both
+        are written atomically."""
         if not isinstance(path, str | os.PathLike):
             raise ArgumentTypeError("path", path, "a file or folder path (str or pathlib.Path)")
         target = Path(path)
@@ -117,6 +118,11 @@ class Result:
             return write_text(target, page)
         from auditor.report.html import render_run_report
 
+        if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
+            reason = (
+                "a folder that is not a report would be replaced whole; allowed: a new folder, a report's"
+            )
+            raise ArgumentValueError("path", str(target), f"{reason} folder, or a file ending in .html")
         return render_run_report(
             target,
             run=self._run_info(),

@@ -228,6 +228,14 @@ def test_to_html_of_several_articles_names_one_or_writes_the_run_report(tmp_path
     assert len(pages) == 2
     assert "died in the fire" in " ".join(p.read_text(encoding="utf-8") for p in pages)
     assert (tmp_path / "report" / "claims.csv").is_file()
+    assert got.to_html(tmp_path / "report") == index  # a report folder is replaced by the new report
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("kept", encoding="utf-8")
+    with pytest.raises(
+        errors.ArgumentValueError, match="a folder that is not a report would be replaced whole"
+    ):
+        got.to_html(tmp_path / "notes")
+    assert (tmp_path / "notes" / "mine.txt").read_text(encoding="utf-8") == "kept"
 
 
 def test_the_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -103,8 +103,13 @@ def _no_findings() -> pd.DataFrame:
     return empty(FindingsSchema)
 
 
-#: What can be an article id inside a reference row's definition ("found in FA-KES article fakes-1923848320 (...)").
-_CITATION_TOKEN: Final = re.compile(r"[^\s()\[\],;]+")
+#: The article ids a reference row's definition cites as where its figure was found: the id after "article" or
+#: "also" ("found in FA-KES article fakes-1923848320 (...); also fakes-1923848211 (...)"), or a list of them
+#: ("articles a-1, a-2 and a-3").
+_CITED_IDS: Final = re.compile(
+    r"\b(?:articles?|also)\s+(?P<ids>[^\s()\[\],;]+(?:(?:\s*,\s*|\s+and\s+)(?!\d+\s)[^\s()\[\],;]+)*)"
+)
+_ID_SEPARATOR: Final = re.compile(r"\s*,\s*|\s+and\s+")
 
 
 @per_table
@@ -155,15 +160,29 @@ def _finalise(raw: pd.DataFrame, rule: Rule, claims: pd.DataFrame) -> pd.DataFra
     )
 
 
+def _ids_cited(definition: str) -> set[str]:
+    """The article ids ``definition`` names as where its figure was found (whole ids, never a part of one)."""
+    return {
+        cited
+        for match in _CITED_IDS.finditer(definition)
+        for cited in _ID_SEPARATOR.split(match["ids"])
+        if cited
+    }
+
+
 @per_table
-def _citation_tokens(references: pd.DataFrame) -> tuple[pd.Series, frozenset[str]]:
-    """Each reference row's definition and link as one string, and every token in them (built once per table):
-    an article id is looked up in the token set, not searched for in the text."""
+def _citations(references: pd.DataFrame) -> dict[str, pd.Index]:
+    """Per article id a reference row cites (in its definition, or as its whole link): those rows (built once per
+    table). An id is matched whole, so an article called "a" or "article" cites nothing."""
     if "definition" not in references.columns:
-        return pd.Series("", index=references.index, dtype="object"), frozenset()
-    text = references["definition"].fillna("").astype(str) + " " + references["url"].fillna("").astype(str)
-    tokens = frozenset(_CITATION_TOKEN.findall("\n".join(text.drop_duplicates())))
-    return text, tokens
+        return {}
+    cited: dict[str, list[object]] = {}
+    definitions = references["definition"].fillna("").astype(str)
+    links = references.get("url", pd.Series("", index=references.index)).fillna("").astype(str)
+    for row, definition, link in zip(references.index, definitions, links, strict=True):
+        for doc_id in _ids_cited(definition) | ({link.strip()} - {""}):
+            cited.setdefault(doc_id, []).append(row)
+    return {doc_id: pd.Index(rows) for doc_id, rows in cited.items()}
 
 
 _WITHOUT: list[tuple[pd.DataFrame, tuple[object, ...], pd.DataFrame]] = []
@@ -183,14 +202,8 @@ def _without(references: pd.DataFrame, rows: tuple[object, ...]) -> pd.DataFrame
 def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, pd.Index]:
     """Per article id: the reference rows whose definition or link names that article as where the figure was
     found (curated published figures). An article is never checked against a figure taken from itself."""
-    text, tokens = _citation_tokens(references)
-    found: dict[str, pd.Index] = {}
-    for doc_id in doc_ids:
-        if doc_id in tokens:
-            rows = references.index[text.str.contains(doc_id, regex=False)]
-            if len(rows):
-                found[doc_id] = rows
-    return found
+    citations = _citations(references)
+    return {doc_id: citations[doc_id] for doc_id in doc_ids if doc_id in citations}
 
 
 def _checked_apart(

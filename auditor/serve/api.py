@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from auditor.checks.pipeline import extract
 from auditor.io.documents import Document
 from auditor.serve import checking
+from auditor.serve.batching import Batcher
 from auditor.serve.errors import RequestError, internal_error
 from auditor.serve.models import ArticleIn, CheckOut, ExtractOut, Health, Problem, read_article, read_articles
 from auditor.serve.startup import Loaded
@@ -56,6 +57,12 @@ def media_type(request: Request, allowed: Sequence[str]) -> str:
 def router(loaded: Loaded) -> APIRouter:
     """The API routes, on the rules and references loaded at start-up."""
     routes = APIRouter()
+    batcher = Batcher(lambda docs: checking.check(loaded, docs))
+
+    def one(doc: Document) -> str:
+        """The response body for one JSON article (its check batched with concurrent requests' articles)."""
+        checked = batcher.check(doc)
+        return _object(checking.check_lines(checked), coverage=json.dumps(checking.coverage(checked)))
 
     @routes.post(
         "/api/check",
@@ -72,9 +79,7 @@ def router(loaded: Loaded) -> APIRouter:
 
         if batch:
             return StreamingResponse(_stream(docs, lines, request), media_type=NDJSON)
-        checked = await run_in_threadpool(checking.check, loaded, docs)
-        coverage = json.dumps(checking.coverage(checked))
-        return Response(_object(checking.check_lines(checked), coverage=coverage), media_type=JSON)
+        return Response(await run_in_threadpool(one, docs[0]), media_type=JSON)
 
     @routes.post(
         "/api/extract",

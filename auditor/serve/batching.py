@@ -1,0 +1,116 @@
+"""Concurrent ``POST /api/check`` requests checked together: one engine call for the articles that arrive while
+the previous call runs (micro-batching).
+
+The engine's cost is mostly fixed per call (eight articles take about as long as one), so under load one call
+for all waiting requests serves each of them in about the time of one check. An idle server adds no wait: the
+first request starts at once and the requests that come in meanwhile form the next batch. Verdicts do not depend
+on which articles are checked together (``tests/test_batch_independence.py``), so each request gets exactly
+the rows it would get alone; articles of one batch have distinct ids (a request repeating an id waits for the
+next batch), and when a batch fails each of its articles is checked alone, so one bad article fails only its
+own request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from auditor.checks.engine import CheckResult
+from auditor.checks.pipeline import Checked
+from auditor.io.documents import Document
+
+#: The most articles one engine call takes (more wait for the next call).
+MAX_BATCH: Final = 16
+
+
+@dataclass(eq=False, slots=True)
+class _Job:
+    doc: Document
+    checked: Checked | None = None
+    error: Exception | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.checked is not None or self.error is not None
+
+
+class Batcher:
+    """Checks single articles for many threads at once, batching those that wait (see the module)."""
+
+    def __init__(self, run: Callable[[Sequence[Document]], Checked], *, max_batch: int = MAX_BATCH) -> None:
+        self._run = run
+        self._max_batch = max_batch
+        self._changed = threading.Condition()
+        self._waiting: list[_Job] = []
+        self._busy = False
+
+    def check(self, doc: Document) -> Checked:
+        """``doc``'s claims and what the engine made of them, as ``run([doc])`` gives them (blocks)."""
+        job = _Job(doc)
+        with self._changed:
+            self._waiting.append(job)
+        while not job.done:
+            batch = self._next_batch(job)
+            if batch:
+                try:
+                    _settle(self._run, batch)
+                finally:
+                    with self._changed:
+                        self._busy = False
+                        self._changed.notify_all()
+        if job.error is not None:
+            raise job.error
+        assert job.checked is not None
+        return job.checked
+
+    @property
+    def waiting(self) -> int:
+        """How many articles wait for an engine call."""
+        with self._changed:
+            return len(self._waiting)
+
+    def _next_batch(self, job: _Job) -> list[_Job]:
+        """Once no call runs: the waiting jobs to check now (none when ``job`` was done meanwhile)."""
+        with self._changed:
+            while self._busy and not job.done:
+                self._changed.wait()
+            if job.done:
+                return []
+            batch: list[_Job] = []
+            ids: set[str] = set()
+            for waiting in self._waiting:
+                if waiting.doc.doc_id not in ids and len(batch) < self._max_batch:
+                    batch.append(waiting)
+                    ids.add(waiting.doc.doc_id)
+            self._waiting = [w for w in self._waiting if w not in batch]
+            self._busy = True
+            return batch
+
+
+def _settle(run: Callable[[Sequence[Document]], Checked], batch: Sequence[_Job]) -> None:
+    """Run ``batch`` in one call and hand each job its article's part; on an error, each article alone."""
+    try:
+        checked = run([job.doc for job in batch])
+    except Exception as error:
+        if len(batch) == 1:
+            batch[0].error = error
+            return
+        for job in batch:
+            _settle(run, [job])
+        return
+    for job in batch:
+        job.checked = checked if len(batch) == 1 else only(checked, job.doc.doc_id)
+
+
+def only(checked: Checked, doc_id: str) -> Checked:
+    """The rows of one article of ``checked`` (in their order)."""
+    result = checked.result
+    return Checked(
+        claims=checked.claims[checked.claims["doc_id"] == doc_id],
+        result=CheckResult(
+            findings=result.findings[result.findings["doc_id"] == doc_id],
+            verdicts=result.verdicts[result.verdicts["doc_id"] == doc_id],
+        ),
+    )

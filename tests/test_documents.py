@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from auditor.errors import DocumentError, SchemaError
-from auditor.io.documents import DecodingWarning, Document, documents_frame, read_documents
+from auditor.io.documents import Document, documents_frame, read_documents
+from auditor.io.encodings import DecodingWarning
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 CASES = yaml.safe_load((FIXTURES / "reading_cases.yaml").read_text(encoding="utf-8"))

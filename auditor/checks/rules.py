@@ -130,9 +130,24 @@ class _At:
         return self
 
 
+def _kind(value: object) -> str:
+    """What a YAML value is, in the file's terms (for "must be a list (got 'a mapping')")."""
+    kinds = (
+        (bool, "true/false"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "a string"),
+        (int | float, "a number"),
+    )
+    return next(
+        (name for kind, name in kinds if isinstance(value, kind)),
+        "nothing" if value is None else type(value).__name__,
+    )
+
+
 def _mapping(at: _At, value: object, field: str | None, allowed: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        raise at.error("must be a mapping", field, type(value).__name__)
+        raise at.error("must be a mapping", field, _kind(value))
     for key in value:
         if key not in allowed:
             name = f"{field}.{key}" if field else str(key)
@@ -298,7 +313,7 @@ def load_rule_file(path: Path) -> tuple[Rule, ...]:
     top = _mapping(at, {} if data is None else data, None, ("rules",))
     items = top.get("rules") or []
     if not isinstance(items, list):
-        raise at.within(top, "rules").error("must be a list of rules", "rules", type(items).__name__)
+        raise at.within(top, "rules").error("must be a list of rules", "rules", _kind(items))
     checks, measures = registered_checks(), _measure_names()
     return tuple(_rule(at.within(item), item, checks, measures) for item in items)
 
@@ -434,7 +449,7 @@ def load_references(path: Path, *, inherit: Path | None = None) -> tuple[Referen
     defaults = {**base, **_defaults(at, top)}
     items = top.get("series") or []
     if not isinstance(items, list):
-        raise at.within(top, "series").error("must be a list", "series", type(items).__name__)
+        raise at.within(top, "series").error("must be a list", "series", _kind(items))
     measures = _measure_names()
     specs = tuple(_reference(at.within(item), item, defaults, measures) for item in items)
     unique_ids(at.path, [(s.id, s) for s in specs], "id")

@@ -14,15 +14,15 @@ Sources and their ``doc_id``:
   the forms of :mod:`auditor.io.dates`), ``source``; other keys are ignored; a line without ``id`` gets
   ``<path>:<line>``;
 * a directory: every file above, recursively, in sorted order, skipping hidden entries and ``README.*`` files
-  (a folder's own documentation is not an article);
+  (a folder's own documentation is not an article); links to folders are followed, a link loop is an error, and
+  so is a folder holding no article at all;
 * ``-``: standard input, one article, or JSONL when the first non-space character is ``{``.
 
 A document larger than ``max_doc_bytes`` (a file, or one JSONL line; ``--max-doc-bytes``) is refused with an error
 naming it and the limit, without reading more of it than the limit: one huge file or line never sits in memory.
 
-Text is UTF-8 (a byte-order mark is dropped). A file in another encoding is decoded from the encoding that
-charset-normalizer detects, with a :class:`DecodingWarning` naming the file and the encoding, or rejected when
-the detection is not confident; files containing NUL bytes are rejected as binary.
+Bytes become text in :mod:`auditor.io.encodings`: UTF-8 as is; UTF-16, a mixed file or a detected legacy
+encoding with a :class:`~auditor.io.encodings.DecodingWarning` naming the file and the encoding; binary refused.
 
 A date is read once, here, with ``date_order`` (``dmy``/``mdy``) for numeric dates (:func:`auditor.io.dates.read_date`).
 A date that cannot be read does not drop its article: the article is read without a date (its claims are then
@@ -32,6 +32,7 @@ A date that cannot be read does not drop its article: the article is read withou
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import sys
@@ -47,6 +48,7 @@ import pandas as pd
 
 from auditor.errors import DateError, DocumentError
 from auditor.io.dates import DATE_FORMS, as_date, check_order, read_date
+from auditor.io.encodings import decode
 from auditor.schemas import DocumentsSchema, validate
 
 #: File suffixes read as articles (compared case-insensitively).
@@ -60,8 +62,6 @@ DEFAULT_MAX_DOC_BYTES: Final = 5 * 1024 * 1024
 
 _HTML: Final = frozenset({".html", ".htm"})
 _SKIP_CHUNK: Final = 1 << 20  # what is read at a time of the rest of a line too long to keep
-_UTF32_BOMS: Final = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
-_UTF16_BOMS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +78,6 @@ class Document:
     def __post_init__(self) -> None:
         if self.date is not None and type(self.date) is not date:
             object.__setattr__(self, "date", as_date(self.date, "date"))
-
-
-class DecodingWarning(UserWarning):
-    """A document was not UTF-8 and was decoded from a detected encoding (the message names both)."""
 
 
 class DateWarning(UserWarning):
@@ -163,23 +159,61 @@ def _read_source(source: str | Path, reading: _Reading) -> Iterator[_Item]:
         return
     path = Path(source)
     if path.is_dir():
-        for file in _walk(path):
-            yield from _read_file(file, reading)
+        found = False
+        for entry in _walk(path, frozenset()):
+            found = True
+            yield from _read_file(entry, reading) if isinstance(entry, Path) else (entry,)
+        if not found:
+            reason = f"no articles in this folder (files ending in {', '.join(SUFFIXES)}; hidden files and README.* are skipped)"
+            yield DocumentError(path.as_posix(), reason)
     elif not path.exists():
-        yield DocumentError(path.as_posix(), "no such file or directory")
+        yield DocumentError(path.as_posix(), _missing(path))
     else:
         yield from _read_file(path, reading)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """The article files under ``root``, depth-first in sorted order, without hidden entries or READMEs."""
-    for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.upper().startswith("README."):
-                continue
-            if Path(name).suffix.lower() in SUFFIXES:
-                yield Path(folder, name)
+def _missing(path: Path) -> str:
+    """Why ``path`` cannot be found: no such entry, a symbolic link loop, or a link to nothing."""
+    if not path.is_symlink():
+        return "no such file or directory"
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself); allowed: a link to a file or folder"
+    return f"broken symbolic link to {str(path.readlink())!r}, which does not exist"
+
+
+def _walk(folder: Path, ancestors: frozenset[str]) -> Iterator[Path | DocumentError]:
+    """The article files under ``folder``, depth-first in sorted order (a folder's files, then its folders),
+    without hidden entries or READMEs. Links to folders are followed, except one leading back to a folder being
+    read (a loop): that link, and a folder that cannot be listed, are errors."""
+    real = os.path.realpath(folder)
+    if real in ancestors:
+        reason = f"symbolic link loop: it leads back to {real!r}, which is being read; not followed"
+        yield DocumentError(folder.as_posix(), reason)
+        return
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        yield DocumentError(folder.as_posix(), f"cannot read the folder: {exc.strerror or exc}")
+        return
+    folders = []
+    for entry in entries:
+        if _is_folder(entry):
+            folders.append(Path(entry.path))
+        elif not entry.name.upper().startswith("README.") and Path(entry.name).suffix.lower() in SUFFIXES:
+            yield Path(entry.path)
+    for inner in folders:
+        yield from _walk(inner, ancestors | {real})
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop or a link to nothing: read as a file, whose error names it
+        return False
 
 
 def _read_file(path: Path, reading: _Reading) -> Iterator[_Item]:
@@ -251,7 +285,7 @@ def _unsupported(where: str, suffix: str) -> DocumentError:
 def _read_bytes(data: bytes, where: str, suffix: str, order: str | None) -> Iterator[_Item]:
     """The one article of a non-JSONL file's bytes."""
     try:
-        text = _decode(data, where)
+        text = decode(data, where)
         title: str | None = None
         published: date | None = None
         if suffix in _HTML:
@@ -285,7 +319,7 @@ def _read_stdin(reading: _Reading) -> Iterator[_Item]:
         yield reading.too_large(STDIN_NAME)
         return
     try:
-        text = _decode(data, STDIN_NAME)
+        text = decode(data, STDIN_NAME)
     except DocumentError as exc:
         yield exc
         return
@@ -405,55 +439,6 @@ def _json_type(value: object) -> str:
         float: "a number",
     }
     return names.get(type(value), type(value).__name__)
-
-
-# --- bytes to text ------------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes, where: str) -> str:
-    """UTF-8 (BOM dropped) as is; UTF-16/32 with a BOM or a confidently detected encoding with a warning."""
-    if data.startswith(codecs.BOM_UTF8):
-        text = _strict(data[len(codecs.BOM_UTF8) :], "utf-8", where)
-    elif data.startswith(_UTF32_BOMS + _UTF16_BOMS):
-        encoding = "utf-32" if data.startswith(_UTF32_BOMS) else "utf-16"
-        text = _strict(data, encoding, where)
-        _warn_decoded(where, encoding)
-    elif (nul := data.find(b"\x00")) >= 0:
-        raise DocumentError(where, f"binary file (NUL byte at offset {nul}); expected text in UTF-8")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = _detected(data, where, exc)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _strict(data: bytes, encoding: str, where: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            where, f"not valid {encoding} despite its byte-order mark (offset {exc.start})"
-        ) from None
-
-
-def _detected(data: bytes, where: str, exc: UnicodeDecodeError) -> str:
-    import charset_normalizer
-
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
-        reason = (
-            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and its encoding cannot be "
-            "detected with confidence; re-save it as UTF-8"
-        )
-        raise DocumentError(where, reason) from None
-    _warn_decoded(where, best.encoding)
-    return str(best)
-
-
-def _warn_decoded(where: str, encoding: str) -> None:
-    message = f"{where}: not UTF-8; decoded as {encoding}, check the text"
-    warnings.warn(message, DecodingWarning, stacklevel=2)
 
 
 # --- markup -------------------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def read_pack_csv(path: Path) -> pd.DataFrame:
     except OSError as exc:
         raise ReferenceDataError(path, f"cannot read file: {exc.strerror or exc}") from exc
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ReferenceDataError(path, f"not a readable CSV file: {exc}", allowed=COLUMNS) from exc
+        raise _unreadable(path, raw, exc) from exc
     names = [str(c).strip() for c in table.columns]
     table.columns = pd.Index(names)
     for name in COLUMNS:
@@ -131,6 +131,27 @@ def read_pack_csv(path: Path) -> pd.DataFrame:
         table[LINE] = read_rows(path, COLUMNS)[LINE].to_numpy()
     table[FILE] = str(path)
     return table
+
+
+def _unreadable(path: Path, raw: bytes, exc: Exception) -> ReferenceDataError:
+    """The error for a file pandas cannot read as CSV, with the file line (``row``) where pandas stopped."""
+    row: int | None = None
+    if isinstance(exc, UnicodeDecodeError):
+        row = raw.count(b"\n", 0, exc.start) + 1
+        reason = f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+    elif isinstance(exc, pd.errors.EmptyDataError):
+        reason = "empty file, not even a header"
+    else:  # pandas names a 1-based "line", or a 0-based "row" counting the header as row 0
+        message = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
+        if found := re.search(r"\bline (\d+)", message):
+            row = int(found.group(1))
+        elif found := re.search(r"\brow (\d+)", message):
+            row = int(found.group(1)) + 1
+            message = f"{message[: found.start()]}row {row}{message[found.end() :]}"
+        reason = f"malformed CSV: {message}"
+    return ReferenceDataError(
+        path, reason, row=row, allowed=(f"UTF-8 CSV with the header {','.join(COLUMNS)}",)
+    )
 
 
 def _draft(table: pd.DataFrame, path: Path) -> pd.DataFrame:

@@ -16,8 +16,9 @@ from auditor.commands.options import (
     reference_option,
     rules_option,
 )
-from auditor.errors import DocumentError
+from auditor.errors import DocumentError, UsageError
 from auditor.history.audit import AuditOptions, run_audit
+from auditor.history.recheck import run_recheck
 from auditor.io.documents import Document
 
 
@@ -27,7 +28,7 @@ from auditor.io.documents import Document
     "are skipped. A bad file or JSONL line is reported as 'error: FILE:LINE: reason' and skipped; the other "
     "documents are still stored and the exit status is then 2. Schedule it with cron or a systemd timer: see the README.",
 )
-@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.argument("sources", nargs=-1, metavar="SOURCE...")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -58,6 +59,12 @@ from auditor.io.documents import Document
     100, "Documents extracted and checked together (each is still stored in its own transaction)."
 )
 @click.option(
+    "--recheck",
+    is_flag=True,
+    help="Instead of reading SOURCE..., check the stored articles again whose verdicts were computed with "
+    "other rules or reference data, record the new verdicts as a new run and list the ones that changed.",
+)
+@click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal)."
 )
 @max_doc_bytes_option
@@ -75,6 +82,7 @@ def command(
     fail_on: str,
     wait: float,
     batch_size: int,
+    recheck: bool,
     quiet: bool,
     max_doc_bytes: int,
 ) -> None:
@@ -83,6 +91,9 @@ def command(
     Stores documents, claims, verdicts and findings in the history database, writes a dated report folder
     under --out and rewrites OUT/index.html to list every run. Ends with one summary line.
     """
+    if bool(sources) == recheck:
+        given = " ".join(sources) if sources else "nothing"
+        raise UsageError("SOURCE...", given, reason="give SOURCE... to audit, or --recheck without SOURCE")
 
     def report(error: DocumentError) -> None:
         click.echo(f"error: {error}", err=True)
@@ -109,6 +120,14 @@ def command(
         progress=not quiet and sys.stderr.isatty(),
         max_doc_bytes=max_doc_bytes,
     )
+    if recheck:
+        rechecked = run_recheck(options)
+        for line in rechecked.change_lines():
+            click.echo(line)
+        click.echo(rechecked.summary())
+        if rechecked.exit_code:
+            ctx.exit(rechecked.exit_code)
+        return
     result = run_audit(options, on_error=report, on_failure=failed)
     if result.counts.documents_bad:
         bad = result.counts.documents_bad

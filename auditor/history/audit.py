@@ -14,13 +14,11 @@ skipped; the rest of the batch is still stored, and the exit status is then 2.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from importlib.metadata import PackageNotFoundError, version
 from itertools import islice
 from pathlib import Path
 from typing import Final
@@ -44,13 +42,12 @@ from auditor.errors import (
     StoreError,
     UsageError,
 )
+from auditor.history.methods import Fingerprint, fingerprint, run_info, tool_version
 from auditor.history.store import AuditStore, RunCounts, RunStart, document_key
 from auditor.io.dates import as_date, check_order
 from auditor.io.documents import Document, documents_frame, read_documents
-from auditor.reference import pack
-from auditor.report.run_info import ReferenceDataset, RunInfo, sha256_file
+from auditor.report.run_info import RunInfo
 from auditor.report.verdicts import Coverage
-from auditor.resources import reference_dir
 from auditor.schemas import FAIL_ON, SEVERITIES, ClaimsSchema, FindingsSchema, VerdictsSchema, empty, validate
 
 #: ``--fail-on`` values: the lowest finding severity that makes the exit status 1 (``never``: none does).
@@ -84,10 +81,36 @@ class AuditOptions:
         if self.as_of is not None and type(self.as_of) is not date:
             object.__setattr__(self, "as_of", as_date(self.as_of, "as_of", order=order))
 
+    def check(self) -> None:
+        """Raise :class:`~auditor.errors.UsageError` for a ``fail_on`` or ``batch_size`` out of range."""
+        if self.fail_on not in FAIL_ON:
+            raise UsageError("--fail-on", self.fail_on, FAIL_ON)
+        if self.batch_size < 1:
+            raise UsageError("--batch-size", self.batch_size, reason="must be at least 1")
+
     def reference_table(self) -> pd.DataFrame:
         """The reference data these options select: the shipped pack (unless not ``default_reference``) and
         ``references``."""
         return reference_data.load_reference_with_shipped(self.references, shipped=self.default_reference)
+
+    def fingerprint(self, rules: RuleSet) -> Fingerprint:
+        """The hashes of ``rules`` and of the reference files these options select."""
+        return fingerprint(rules, references=self.references, default_reference=self.default_reference)
+
+    def run_start(self, prints: Fingerprint, *, kind: str = "audit") -> RunStart:
+        """What the history records when a run on these options starts."""
+        return RunStart(
+            sources=list(self.sources),
+            as_of=self.as_of,
+            rules=str(self.rules) if self.rules else None,
+            reference=[str(p) for p in self.references],
+            fail_on=self.fail_on,
+            tool_version=tool_version(),
+            kind=kind,
+            rules_hash=prints.rules_hash,
+            reference_hash=prints.reference_hash,
+            reference_files=prints.reference_files,
+        )
 
 
 @dataclass(slots=True)
@@ -151,14 +174,6 @@ class AuditResult:
         return f"audit {self.run_id}: {' · '.join(parts)} · {self.coverage.line()} · report {self.report}"
 
 
-def tool_version() -> str:
-    """The installed auditor version, or ``unknown`` from a bare checkout."""
-    try:
-        return version("auditor")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def exit_status(
     severities: Sequence[str] | pd.Series, fail_on: str, *, bad_documents: int, failed_documents: int = 0
 ) -> int:
@@ -181,14 +196,16 @@ def _batched(items: Sequence[tuple[str, Document]], size: int) -> Iterator[list[
         yield chunk
 
 
-def _concat(frames: Sequence[pd.DataFrame], model: type[DataFrameModel]) -> pd.DataFrame:
+def concat_rows(frames: Sequence[pd.DataFrame], model: type[DataFrameModel]) -> pd.DataFrame:
+    """The non-empty ``frames`` one after the other (an empty table of ``model`` when there are none)."""
     present = [f for f in frames if not f.empty]
     if not present:
         return empty(model)
     return pd.concat(present, ignore_index=True)
 
 
-def _worst(severities: pd.Series) -> str | None:
+def worst_severity(severities: pd.Series) -> str | None:
+    """The most serious of ``severities`` (None when empty)."""
     present = set(severities.astype(str))
     return next((s for s in reversed(SEVERITIES) if s in present), None)
 
@@ -225,38 +242,26 @@ def run_audit(
     :class:`~auditor.errors.RuleError` / :class:`~auditor.errors.ReferenceDataError`); a database held by
     another audit for longer than ``options.wait`` seconds raises :class:`~auditor.errors.StoreError`.
     """
-    if options.fail_on not in FAIL_ON:
-        raise UsageError("--fail-on", options.fail_on, FAIL_ON)
-    if options.batch_size < 1:
-        raise UsageError("--batch-size", options.batch_size, reason="must be at least 1")
+    options.check()
     rules = engine.load_rules(options.rules)
     references = options.reference_table()
+    prints = options.fingerprint(rules)
 
     with AuditStore(options.db, wait=options.wait) as store:
         started = datetime.now(UTC)
-        run_id = store.start_run(
-            RunStart(
-                sources=list(options.sources),
-                as_of=options.as_of,
-                rules=str(options.rules) if options.rules else None,
-                reference=[str(p) for p in options.references],
-                fail_on=options.fail_on,
-                tool_version=tool_version(),
-            ),
-            now=started,
-        )
-        _sweep_staging(options.out, store)
+        run_id = store.start_run(options.run_start(prints), now=started)
+        sweep_staging(options.out, store)
         job = _Job(store, run_id, options, rules, references, on_error, on_failure)
         tally, rows = job.tally, job.rows
         try:
             job.run()
-            claims = _concat(rows.claims, ClaimsSchema)
-            verdicts = _concat(rows.verdicts, VerdictsSchema)
-            findings = _concat(rows.findings, FindingsSchema)
+            claims = concat_rows(rows.claims, ClaimsSchema)
+            verdicts = concat_rows(rows.verdicts, VerdictsSchema)
+            findings = concat_rows(rows.findings, FindingsSchema)
             status = exit_status(
                 findings["severity"], options.fail_on, bad_documents=tally.bad, failed_documents=tally.failed
             )
-            info = _run_info(run_id, started, rules, options)
+            info = _run_info(run_id, started, rules, options, prints)
             report = reporting.render_run_report(
                 options.out / run_id,
                 run=info,
@@ -283,7 +288,7 @@ def run_audit(
         run_id=run_id,
         counts=tally.counts(),
         coverage=Coverage.of(verdicts),
-        worst_severity=_worst(findings["severity"]),
+        worst_severity=worst_severity(findings["severity"]),
         report=report,
         index=index,
         exit_code=status,
@@ -355,7 +360,7 @@ class _Job:
         """Extract and check one batch, then store it document by document (one transaction each)."""
         batch = [d for _, d in chunk]
         documents = documents_frame(batch)
-        claims = _concat(list(extraction.extract_batches(batch, batch_size=len(batch))), ClaimsSchema)
+        claims = concat_rows(list(extraction.extract_batches(batch, batch_size=len(batch))), ClaimsSchema)
         checked = engine.check_claims(claims, documents, references=self.references, rules=self.rules)
         verdicts = validate(VerdictsSchema, checked.verdicts)
         findings = validate(FindingsSchema, checked.findings)
@@ -375,7 +380,7 @@ class _Job:
             bucket.append(frame[frame["doc_id"].isin(kept)])
 
 
-def _sweep_staging(out: Path, store: AuditStore) -> None:
+def sweep_staging(out: Path, store: AuditStore) -> None:
     """Remove what runs that died while writing left in ``out``: the staging folder of their report
     (``.<run id>.*.tmp``) and half-written index files (``.index*.tmp``; the index belongs to this history)."""
     if not out.is_dir():
@@ -389,10 +394,9 @@ def _sweep_staging(out: Path, store: AuditStore) -> None:
             path.unlink(missing_ok=True)
 
 
-# --- the methods footer -------------------------------------------------------------------------------------
-
-
-def _run_info(run_id: str, started: datetime, rules: RuleSet, options: AuditOptions) -> RunInfo:
+def _run_info(
+    run_id: str, started: datetime, rules: RuleSet, options: AuditOptions, prints: Fingerprint
+) -> RunInfo:
     return run_info(
         run_id,
         started,
@@ -400,71 +404,5 @@ def _run_info(run_id: str, started: datetime, rules: RuleSet, options: AuditOpti
         rules_dir=options.rules,
         references=options.references,
         default_reference=options.default_reference,
-    )
-
-
-def run_info(
-    run_id: str,
-    started: datetime,
-    rules: RuleSet,
-    *,
-    rules_dir: Path | None,
-    references: Sequence[Path],
-    default_reference: bool = True,
-    finished: datetime | None = None,
-) -> RunInfo:
-    """What the methods footer says of a run on ``rules`` (loaded from ``rules_dir``, None for the shipped ones)
-    and the reference files ``references`` (added to the shipped pack unless not ``default_reference``);
-    ``finished`` defaults to now."""
-    digest = hashlib.sha256()
-    for path in sorted(rules.files):
-        digest.update(path.name.encode("utf-8") + b"\x00" + path.read_bytes())
-    rules_hash = digest.hexdigest()
-    where = "shipped rules" if rules_dir is None else f"rules from {rules_dir}"
-    return RunInfo(
-        run_id=run_id,
-        started=started.replace(tzinfo=None),
-        finished=(finished or datetime.now(UTC)).replace(tzinfo=None),
-        tool_version=tool_version(),
-        rules_version=f"{where}, {len(rules.rules)} rules ({rules_hash[:12]})",
-        rules_hash=rules_hash,
-        reference_datasets=_reference_datasets(references, default_reference=default_reference),
-        tolerance_policy=_tolerance_policy(rules),
-    )
-
-
-def _reference_datasets(
-    references: Sequence[Path], *, default_reference: bool
-) -> tuple[ReferenceDataset, ...]:
-    """One entry per reference file loaded: its publishers, latest as-of date and sha256."""
-    shipped = (reference_dir(),) if default_reference else ()
-    files = reference_data.reference_files((*shipped, *references))
-    datasets = []
-    for path in files:
-        table = pack.read_pack_csv(path)
-        dates = pd.to_datetime(table["date"], errors="coerce").dropna()
-        urls = table["url"].dropna() if "url" in table else pd.Series(dtype="str")
-        datasets.append(
-            ReferenceDataset(
-                name=path.stem,
-                publisher=", ".join(sorted(set(table["publisher"].dropna().astype(str)))),
-                as_of=dates.max().date() if not dates.empty else None,
-                sha256=sha256_file(path),
-                url=str(urls.iloc[0]) if not urls.empty else None,
-            )
-        )
-    return tuple(datasets)
-
-
-def _tolerance_policy(rules: RuleSet) -> str:
-    tolerances = sorted({spec.tolerance for spec in rules.references})
-    days = sorted({spec.max_days for spec in rules.references})
-    if not tolerances:
-        return "No reference series are configured: claims are only checked against each other."
-    span = f"{tolerances[0]:.0%}" if len(tolerances) == 1 else f"{tolerances[0]:.0%} to {tolerances[-1]:.0%}"
-    gap = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
-    return (
-        "A stated number is read as the interval its hedge and rounding allow, widened by the series' "
-        f"tolerance ({span}), and compared with the latest reference observation at most {gap} days before "
-        "the claim's date."
+        prints=prints,
     )

@@ -7,8 +7,8 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -46,6 +46,13 @@ class RunStart:
     reference: Sequence[str] = ()
     fail_on: str | None = None
     tool_version: str | None = None
+    #: ``audit`` (new documents) or ``recheck`` (new verdicts for stored documents)
+    kind: str = "audit"
+    #: what the verdicts are computed with (see :class:`~auditor.history.methods.Fingerprint`)
+    rules_hash: str | None = None
+    reference_hash: str | None = None
+    #: reference file name -> sha256 of its bytes
+    reference_files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +29,14 @@ import pandas as pd
 from auditor.errors import StoreError
 from auditor.history.lock import FileLock
 from auditor.history.records import RunCounts, RunStart, RunTables, document_key, new_run_id, normalise_text
-from auditor.history.tables import DATA_TABLES, FLAGGED_VERDICTS, MIGRATIONS, RUN_STATUSES, SCHEMA_VERSION
+from auditor.history.tables import (
+    DATA_TABLES,
+    FLAGGED_VERDICTS,
+    MIGRATIONS,
+    RUN_KINDS,
+    RUN_STATUSES,
+    SCHEMA_VERSION,
+)
 from auditor.io.documents import Document
 from auditor.schemas import (
     VERDICTS,
@@ -150,12 +158,14 @@ class AuditStore:
 
     def start_run(self, start: RunStart, *, now: datetime | None = None) -> str:
         """Record a new run as ``running``, started ``now`` (UTC, default the current time); return its id."""
+        if start.kind not in RUN_KINDS:
+            raise StoreError(self.path, f"run kind {start.kind!r} is not one of {', '.join(RUN_KINDS)}")
         moment = (now or datetime.now(UTC)).astimezone(UTC)
         rid = new_run_id(moment)
         self.con.execute(
             """INSERT INTO runs (run_id, started_at, status, pid, host, sources, as_of, rules, reference,
-                                 fail_on, tool_version)
-               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                 fail_on, tool_version, kind, rules_hash, reference_hash, reference_files)
+               VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 rid,
                 moment.replace(tzinfo=None),
@@ -167,6 +177,10 @@ class AuditStore:
                 json.dumps(list(start.reference)),
                 start.fail_on,
                 start.tool_version,
+                start.kind,
+                start.rules_hash,
+                start.reference_hash,
+                json.dumps(dict(sorted(start.reference_files.items()))),
             ],
         )
         return rid
@@ -261,19 +275,51 @@ class AuditStore:
         A database error rolls back that document's rows and raises :class:`StoreError` naming it; documents
         before it stay stored.
         """
+        frames = {"claims": claims, "verdicts": verdicts, "findings": findings}
+        with self._staged(frames) as present:
+            return [self._store_one(run_id, key, doc, present) for key, doc in documents]
+
+    def store_checks(
+        self,
+        run_id: str,
+        documents: Sequence[tuple[str, str]],
+        verdicts: pd.DataFrame,
+        findings: pd.DataFrame,
+    ) -> None:
+        """Add the verdicts and findings ``run_id`` computed for stored documents, given as ``(key, doc_id)``,
+        one transaction per document; the rows of earlier runs stay (``auditor audit --recheck``)."""
+        con = self.con
+        with self._staged({"verdicts": verdicts, "findings": findings}) as present:
+            for doc_key, doc_id in documents:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    for table, doc_ids in present.items():
+                        if doc_id in doc_ids:
+                            self._insert_rows(table, doc_key=doc_key, run_id=run_id, doc_id=doc_id)
+                    con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    con.execute("ROLLBACK")
+                    raise StoreError(self.path, f"could not store the re-check of {doc_id!r}: {exc}") from exc
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+
+    @contextmanager
+    def _staged(self, frames: Mapping[str, pd.DataFrame]) -> Iterator[dict[str, set[str]]]:
+        """Copy each frame into a temporary table ``_staged_<name>``; yield the doc ids each one holds."""
         con = self.con
         present: dict[str, set[str]] = {}
-        for table, frame in (("claims", claims), ("verdicts", verdicts), ("findings", findings)):
-            present[table] = set(frame["doc_id"].astype(str)) if not frame.empty else set()
-            con.register("_frame", frame)
-            try:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_{table} AS SELECT * FROM _frame")
-            except duckdb.Error as exc:
-                raise StoreError(self.path, f"cannot stage the {table} rows of a batch: {exc}") from exc
-            finally:
-                con.unregister("_frame")
         try:
-            return [self._store_one(run_id, key, doc, present) for key, doc in documents]
+            for table, frame in frames.items():
+                present[table] = set(frame["doc_id"].astype(str)) if not frame.empty else set()
+                con.register("_frame", frame)
+                try:
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_{table} AS SELECT * FROM _frame")
+                except duckdb.Error as exc:
+                    raise StoreError(self.path, f"cannot stage the {table} rows of a batch: {exc}") from exc
+                finally:
+                    con.unregister("_frame")
+            yield present
         finally:
             for table in present:
                 con.execute(f"DROP TABLE IF EXISTS _staged_{table}")
@@ -332,17 +378,37 @@ class AuditStore:
         return self.con.execute(sql, params).df()
 
     def run_tables(self, run_id: str) -> RunTables:
-        """The documents, claims, verdicts and findings stored by ``run_id``, validated by their models."""
+        """What ``run_id`` checked: the documents it stored or re-checked, their claims, and its verdicts and
+        findings, validated by their models."""
+        checks = self.con.execute(
+            "SELECT doc_key, run_id FROM documents WHERE run_id = ? "
+            "UNION SELECT DISTINCT doc_key, run_id FROM verdicts WHERE run_id = ?",
+            [run_id, run_id],
+        ).df()
+        return self.checked_tables(checks)
+
+    def checked_tables(self, checks: pd.DataFrame) -> RunTables:
+        """Per row ``(doc_key, run_id)`` of ``checks``: the stored document and its claims, and the verdicts and
+        findings that run computed for it, each table validated by its model."""
         models = {
-            "documents": DocumentsSchema,
-            "claims": ClaimsSchema,
-            "verdicts": VerdictsSchema,
-            "findings": FindingsSchema,
+            "documents": (DocumentsSchema, "doc_key", "doc_key"),
+            "claims": (ClaimsSchema, "doc_key", "doc_key, claim_id"),
+            "verdicts": (VerdictsSchema, "doc_key, run_id", "doc_key, claim_id"),
+            "findings": (FindingsSchema, "doc_key, run_id", "doc_key, finding_id"),
         }
+        wanted = pd.DataFrame(
+            {c: pd.Series(checks[c].astype(str).to_list(), dtype="str") for c in ("doc_key", "run_id")}
+        )
         frames = {}
-        for name, model in models.items():
-            frame = self.table(name, run_id=run_id)
-            frames[name] = validate(model, frame[columns(model)].reset_index(drop=True), table=name)
+        self.con.register("_checks", wanted)
+        try:
+            for name, (model, key, order) in models.items():
+                frame = self.con.execute(
+                    f"SELECT t.* FROM {name} t JOIN _checks c USING ({key}) ORDER BY {order}"
+                ).df()
+                frames[name] = validate(model, frame[columns(model)].reset_index(drop=True), table=name)
+        finally:
+            self.con.unregister("_checks")
         return RunTables(**frames)
 
     def counts(self) -> Mapping[str, int]:
@@ -355,17 +421,20 @@ class AuditStore:
     def history(self) -> pd.DataFrame:
         """Per run, oldest first, what it stored: the table behind the report's flag-rate chart.
 
-        Columns: ``run_id, started, finished, status, n_documents, n_claims``, one ``n_<verdict>`` per
+        Columns: ``run_id, started, finished, status, kind, n_documents`` (stored or re-checked), ``n_claims``, one ``n_<verdict>`` per
         verdict, ``n_checked`` (verdict other than ``not_checkable``), ``n_attention`` (one of
         :data:`FLAGGED_VERDICTS`), ``n_likely_error``, and ``flag_rate`` = n_attention / n_checked (NaN when
         nothing was checked).
         """
         con = self.con
         runs = con.execute(
-            "SELECT run_id, started_at AS started, finished_at AS finished, status FROM runs "
+            "SELECT run_id, started_at AS started, finished_at AS finished, status, kind FROM runs "
             "ORDER BY started_at, run_id"
         ).df()
-        docs = con.execute("SELECT run_id, count(*) AS n_documents FROM documents GROUP BY run_id").df()
+        docs = con.execute(
+            "SELECT run_id, count(*) AS n_documents FROM (SELECT run_id, doc_key FROM documents "
+            "UNION SELECT run_id, doc_key FROM verdicts) GROUP BY run_id"
+        ).df()
         per_verdict = con.execute(
             "SELECT run_id, verdict, count(*) AS n FROM verdicts GROUP BY run_id, verdict"
         ).df()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 #: The schema version this code writes; older databases are migrated forward on open.
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 
 #: Run states: ``running`` until :meth:`AuditStore.finish_run`; a run still ``running`` when the lock is next
 #: taken died without finishing and becomes ``interrupted``.
@@ -14,6 +14,9 @@ RUN_STATUSES: Final = ("running", "finished", "failed", "interrupted")
 
 #: Verdicts that ask an editor to look again.
 FLAGGED_VERDICTS: Final = ("needs_review", "likely_error", "outdated")
+
+#: Run kinds: ``audit`` stores new documents; ``recheck`` stores new verdicts for stored ones (``--recheck``).
+RUN_KINDS: Final = ("audit", "recheck")
 
 #: The data tables, in the order a document's rows are written.
 DATA_TABLES: Final = ("documents", "claims", "verdicts", "findings")
@@ -113,5 +116,50 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     (
         "ALTER TABLE claims ADD COLUMN scope VARCHAR",
         "ALTER TABLE claims ADD COLUMN qualifier VARCHAR",
+    ),
+    # 3: each run records the hash of its rules and of its reference files (``--recheck`` compares them),
+    # and verdicts and findings are kept per run (a re-check adds rows beside the old ones).
+    (
+        "ALTER TABLE runs ADD COLUMN kind VARCHAR DEFAULT 'audit'",
+        "UPDATE runs SET kind = 'audit'",
+        "ALTER TABLE runs ADD COLUMN rules_hash VARCHAR",
+        "ALTER TABLE runs ADD COLUMN reference_hash VARCHAR",
+        "ALTER TABLE runs ADD COLUMN reference_files VARCHAR",
+        "ALTER TABLE verdicts RENAME TO verdicts_v2",
+        """CREATE TABLE verdicts (
+            doc_key VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            claim_id VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            reason VARCHAR,
+            PRIMARY KEY (doc_key, run_id, claim_id)
+        )""",
+        "INSERT INTO verdicts BY NAME SELECT * FROM verdicts_v2",
+        "DROP TABLE verdicts_v2",
+        "ALTER TABLE findings RENAME TO findings_v2",
+        """CREATE TABLE findings (
+            doc_key VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL,
+            finding_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            claim_id VARCHAR NOT NULL,
+            rule_id VARCHAR NOT NULL,
+            "check" VARCHAR NOT NULL,
+            verdict VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            observed DOUBLE,
+            expected_low DOUBLE,
+            expected_high DOUBLE,
+            reference_value DOUBLE,
+            reference_date TIMESTAMP,
+            series_id VARCHAR,
+            source VARCHAR,
+            message VARCHAR NOT NULL,
+            suggestion VARCHAR,
+            PRIMARY KEY (doc_key, run_id, finding_id)
+        )""",
+        "INSERT INTO findings BY NAME SELECT * FROM findings_v2",
+        "DROP TABLE findings_v2",
     ),
 )

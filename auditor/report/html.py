@@ -30,6 +30,7 @@ from auditor.report.views import (
     article_filename,
     article_rows,
     article_view,
+    changed_claims,
     flagged_claims,
     prepare,
     records,
@@ -108,6 +109,7 @@ def render_run_report(
     tolerance: float = 0.1,
     max_article_charts: int = 24,
     runs_index_href: str | None = "../index.html",
+    before: pd.DataFrame | None = None,
 ) -> Path:
     """Write the report of one run into ``out_dir`` (replacing it whole) and return its ``index.html``.
 
@@ -115,6 +117,8 @@ def render_run_report(
     ``tolerance`` is the relative band drawn on the stated-vs-reference chart; at most ``max_article_charts``
     charts (SVG only: ``auditor plot`` draws a PNG of any of them) are drawn for article pages, for the
     articles with the most serious findings first. The run's own charts are written as SVG and PNG.
+    ``before`` (a re-check: the verdicts the articles had until now, ``doc_id, claim_id, verdict``) adds the
+    list of changed verdicts above the flagged claims.
     """
     tables = prepare(documents, claims, verdicts, findings, references)
     coverage = Coverage.of(tables.claims)
@@ -130,6 +134,7 @@ def render_run_report(
             summary=coverage.line(),
             articles=rows,
             flagged=flagged_claims(tables),
+            changes=None if before is None else changed_claims(tables, before),
             charts=shown,
             runs_index_href=runs_index_href,
         )

@@ -164,40 +164,74 @@ def flagged_claims(tables: RunTables) -> list[dict[str, Any]]:
     """Every claim of the run that needs a look, worst first: its article, quote (number marked), verdict,
     one-line finding and the link to its card on the article page."""
     claims = tables.claims
-    flagged_docs = set(claims.loc[claims["verdict"].isin(list(ATTENTION)), "doc_id"])
-    if not flagged_docs:
+    flagged = claims[claims["verdict"].isin(list(ATTENTION))]
+    wanted = zip(flagged["doc_id"].astype(str), flagged["claim_id"].astype(str), strict=True)
+    out = _claim_entries(tables, set(wanted))
+    out.sort(key=lambda r: STYLES[r["verdict"]].rank)
+    return out
+
+
+def changed_claims(tables: RunTables, before: pd.DataFrame) -> list[dict[str, Any]]:
+    """The claims whose verdict is not the one in ``before`` (an earlier run's verdicts: ``doc_id, claim_id,
+    verdict``), worst new verdict first; each entry as in :func:`flagged_claims` plus ``old_verdict``."""
+    keys = ["doc_id", "claim_id"]
+    merged = tables.claims[[*keys, "verdict"]].merge(
+        before[[*keys, "verdict"]], on=keys, how="inner", suffixes=("", "_before")
+    )
+    changed = merged[merged["verdict"] != merged["verdict_before"]]
+    old = {
+        (str(d), str(c)): str(v)
+        for d, c, v in zip(changed["doc_id"], changed["claim_id"], changed["verdict_before"], strict=True)
+    }
+    out = _claim_entries(tables, set(old))
+    for entry in out:
+        entry["old_verdict"] = old[(entry["doc_id"], entry["claim_id"])]
+    out.sort(key=lambda r: STYLES[r["verdict"]].rank)
+    return out
+
+
+def _claim_entries(tables: RunTables, wanted: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The ``(doc_id, claim_id)`` claims in ``wanted``, in article order: article title, quote with the number
+    marked, verdict, the most serious finding's message and the link to the claim's card."""
+    claims = tables.claims
+    docs = {doc_id for doc_id, _ in wanted}
+    if not docs:
         return []
     titles = {str(d["doc_id"]): _title(d["title"], d["doc_id"]) for d in records(tables.documents)}
     messages: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for finding in records(tables.findings[tables.findings["doc_id"].isin(list(flagged_docs))]):
+    for finding in records(tables.findings[tables.findings["doc_id"].isin(list(docs))]):
         messages.setdefault((str(finding["doc_id"]), str(finding["claim_id"])), []).append(finding)
     out: list[dict[str, Any]] = []
-    for doc_id, group in claims[claims["doc_id"].isin(list(flagged_docs))].groupby("doc_id", sort=False):
+    for doc_id, group in claims[claims["doc_id"].isin(list(docs))].groupby("doc_id", sort=False):
         rows = sorted(records(group), key=lambda c: int(c["start"]))
         anchors = _anchors([str(c["claim_id"]) for c in rows])
         for claim in rows:
-            verdict = str(claim["verdict"])
-            if verdict not in ATTENTION:
+            key = (str(doc_id), str(claim["claim_id"]))
+            if key not in wanted:
                 continue
-            found = messages.get((str(doc_id), str(claim["claim_id"])), [])
+            verdict = str(claim["verdict"])
+            found = messages.get(key, [])
             found.sort(
                 key=lambda f: (_SEVERITY_RANK.get(str(f["severity"]), 9), STYLES[str(f["verdict"])].rank)
             )
+            reason = None if is_missing(claim.get("reason")) else str(claim["reason"])
             sentence, surface = str(claim["sentence"]), str(claim["surface"])
             at = sentence.find(surface)
-            card = anchors[str(claim["claim_id"])].removeprefix("claim-")
+            card = anchors[key[1]].removeprefix("claim-")
             out.append(
                 {
+                    "doc_id": key[0],
+                    "claim_id": key[1],
                     "verdict": verdict,
-                    "title": titles.get(str(doc_id), str(doc_id)),
+                    "title": titles.get(key[0], key[0]),
+                    "surface": surface,
                     "quote_before": sentence[:at] if at >= 0 else sentence,
                     "quote_mark": surface if at >= 0 else "",
                     "quote_after": sentence[at + len(surface) :] if at >= 0 else "",
-                    "finding": str(found[0]["message"]) if found else _default_finding(verdict, None),
-                    "href": f"articles/{article_filename(str(doc_id))}#card-{card}",
+                    "finding": str(found[0]["message"]) if found else _default_finding(verdict, reason),
+                    "href": f"articles/{article_filename(key[0])}#card-{card}",
                 }
             )
-    out.sort(key=lambda r: STYLES[r["verdict"]].rank)
     return out
 
 

@@ -101,7 +101,7 @@ def load(settings: ServeSettings) -> Loaded:
     """Load and validate the rules and the reference pack of ``settings``; raises the CLI's
     :class:`~auditor.errors.RuleError` / :class:`~auditor.errors.ReferenceDataError`."""
     from auditor.checks import load_rules
-    from auditor.history.audit import run_info
+    from auditor.history.methods import run_info
     from auditor.reference import load_reference_with_shipped
 
     rules = load_rules(settings.rules_dir)

@@ -151,7 +151,7 @@ class Result:
         return doc
 
     def _run_info(self) -> RunInfo:
-        from auditor.history.audit import run_info
+        from auditor.history.methods import run_info
 
         setup = self._setup
         return run_info(

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from auditor.checks import pipeline
 from auditor.cli import main
-from auditor.history.audit import tool_version
+from auditor.history.methods import tool_version
 from auditor.serve import ServeSettings, create_app
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,12 +25,13 @@ from auditor.commands.options import (
     batch_size_option,
     date_option,
     fail_on_option,
+    jobs_option,
     max_doc_bytes_option,
     output_option,
     reference_option,
     rules_option,
 )
-from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, DocumentError, UsageError
+from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, DocumentError, UsageError
 from auditor.io.documents import Document, read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
 
@@ -88,6 +89,7 @@ class _Undated:
     "Documents extracted and checked together; memory grows with the batch, not with the corpus (each batch has "
     "a fixed cost, so larger batches check faster).",
 )
+@jobs_option
 @output_option
 @max_doc_bytes_option
 @click.pass_context
@@ -105,14 +107,15 @@ def command(
     all_numbers: bool,
     only: str,
     batch_size: int,
+    jobs: int,
     output: Path | None,
     max_doc_bytes: int,
 ) -> None:
     """Check the numbers in the articles at PATH... (files, folders, JSONL batches, or - for stdin)."""
     # heavy modules load only when the command runs
-    from auditor.checks import check_claims, load_rules
+    from auditor.checks import load_rules
     from auditor.checks import presentation as present
-    from auditor.claims.extract import extract_batches
+    from auditor.checks.batch_jobs import FailedBatches, checked
     from auditor.reference import load_reference_with_shipped
     from auditor.report.terminal import TerminalReport, console_for
     from auditor.schemas import SEVERITIES, ClaimsSchema, columns
@@ -149,8 +152,10 @@ def command(
             else open_writer(fmt, stream, cols)
         )
         # the claims carry their as-of dates (the article's, or --date's), so no documents table is needed
-        for claims in extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size):
-            result = check_claims(claims, references=reference, rules=rules)
+        failed = FailedBatches("checked")
+        for claims, result in checked(
+            documents, rules, reference, failed, all_numbers=all_numbers, batch_size=batch_size, jobs=jobs
+        ):
             coverage.add(result.verdicts)
             if threshold is not None and len(result.findings):
                 reached |= bool(result.findings["severity"].map(SEVERITIES.index).ge(threshold).any())
@@ -162,6 +167,8 @@ def command(
     if as_of is None:
         undated.note()
 
+    if failed.count:
+        ctx.exit(EXIT_INTERNAL)
     if failures:
         what = "input was" if failures == 1 else "inputs were"
         click.echo(f"error: {failures} bad {what} skipped; the rest was checked", err=True)

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import click
 
-from auditor.commands.options import batch_size_option, date_option, max_doc_bytes_option, output_option
-from auditor.errors import EXIT_BAD_INPUT, DocumentError, UsageError
+from auditor.commands.options import (
+    batch_size_option,
+    date_option,
+    jobs_option,
+    max_doc_bytes_option,
+    output_option,
+)
+from auditor.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, DocumentError, UsageError
 from auditor.io.documents import read_documents
 from auditor.io.output import FORMATS, atomic_output, open_writer
 from auditor.schemas import ClaimsSchema, columns
@@ -43,6 +49,7 @@ MAX_ROWS_PER_TABLE = 20_000
 )
 @date_option
 @batch_size_option(5000, "Documents per batch; memory grows with the batch, not with the corpus.")
+@jobs_option
 @output_option
 @max_doc_bytes_option
 @click.pass_context
@@ -55,6 +62,7 @@ def command(
     as_of: date | None,
     date_order: str | None,
     batch_size: int,
+    jobs: int,
     output: Path | None,
     max_doc_bytes: int,
 ) -> None:
@@ -62,7 +70,7 @@ def command(
 
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
-    from auditor.claims.extract import extract_batches
+    from auditor.checks.batch_jobs import FailedBatches, extracted
 
     failures = 0
 
@@ -76,8 +84,14 @@ def command(
     documents = read_documents(paths, on_error=report, date_order=date_order, max_doc_bytes=max_doc_bytes)
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
-    batches = extract_batches(
-        documents, all_numbers=all_numbers, batch_size=batch_size, max_rows=MAX_ROWS_PER_TABLE
+    failed = FailedBatches("written")
+    batches = extracted(
+        documents,
+        all_numbers=all_numbers,
+        batch_size=batch_size,
+        max_rows=MAX_ROWS_PER_TABLE,
+        jobs=jobs,
+        on_failure=failed,
     )
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
@@ -88,6 +102,8 @@ def command(
             writer.write(batch)
         writer.close()
 
+    if failed.count:
+        ctx.exit(EXIT_INTERNAL)
     if failures:
         what = "input was" if failures == 1 else "inputs were"
         click.echo(f"error: {failures} bad {what} skipped; the rest was processed", err=True)

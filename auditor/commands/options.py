@@ -1,5 +1,5 @@
 """Command-line options that several commands share, declared once (``--date`` with ``--date-order``,
-``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``, ``--max-doc-bytes``), and sizes
+``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``, ``--jobs``, ``--max-doc-bytes``), and sizes
 such as ``5MB`` read for them."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from auditor.checks.worker_pool import resolve_jobs
 from auditor.errors import DateError, UsageError
 from auditor.io.dates import DATE_ORDERS, read_date
 from auditor.schemas import FAIL_ON
@@ -147,3 +148,17 @@ def batch_size_option(default: int, help_text: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def jobs_option(func: F) -> F:
+    """``--jobs N`` into ``jobs`` (0 resolved to the number of usable cores)."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        callback=lambda _ctx, _param, value: resolve_jobs(value),
+        metavar="N",
+        help="Worker processes, each taking whole batches (0: one per core). The output is the same as with 1.",
+    )(func)

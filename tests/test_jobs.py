@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from auditor.checks.batch_jobs import job_batches
 from auditor.checks.worker_pool import WorkerDiedError, ordered_map
 from auditor.cli import main
+from auditor.io.documents import Document
 
 
 def _start(offset: int) -> None:
@@ -57,3 +61,16 @@ def test_jobs_2_gives_byte_identical_jsonl_to_jobs_1(shared: Path, tmp_path: Pat
         outputs[jobs] = result.stdout
     assert outputs["1"].count("\n") > 100
     assert outputs["1"] == outputs["2"]
+
+
+JOB_BATCH_CASES = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "job_batches.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", JOB_BATCH_CASES, ids=[c["name"] for c in JOB_BATCH_CASES])
+def test_job_batches_keep_every_document_in_order_and_balance_the_end(case: dict[str, Any]) -> None:
+    docs = [Document(f"d{i}", "x" * n) for i, n in enumerate(case["lengths"])]
+    cut = list(job_batches(docs, case["size"], case["jobs"]))
+    assert [len(b) for b in cut] == case["batches"]
+    assert [d for b in cut for d in b] == docs

@@ -199,6 +199,12 @@ def _without(references: pd.DataFrame, rows: tuple[object, ...]) -> pd.DataFrame
     return result
 
 
+def may_be_cited(references: pd.DataFrame, doc_id: str) -> bool:
+    """Whether a reference row may have been curated from article ``doc_id`` (a quick look in the token set): such an
+    article is checked on its own, against the pack without those rows, at the cost of a whole batch."""
+    return doc_id in _citation_tokens(references)[1]
+
+
 def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, pd.Index]:
     """Per article id: the reference rows whose definition or link names that article as where the figure was
     found (curated published figures). An article is never checked against a figure taken from itself."""

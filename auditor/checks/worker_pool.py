@@ -7,8 +7,10 @@ is passed to ``on_failure`` and the others go on; a batch that kills its worker 
 out-of-memory killer) breaks the pool for every batch in flight: those batches are run again one at a time on
 a new pool, so only the one that kills a worker on its own is reported, and the rest is kept.
 
-Workers are started by a fork server that imported the heavy modules once; ``initializer`` runs once per
-worker with ``setup`` (rules and reference tables arrive there, pickled once per worker, not per batch).
+Where the system can fork (Linux, macOS), workers are forked from this process: they start in milliseconds with
+everything it has loaded (modules, compiled patterns, rules, the reference pack) shared copy-on-write, and
+``setup`` reaches ``initializer`` without being pickled. Elsewhere they are spawned and ``setup`` is pickled once
+per worker, never per batch. Only batches go to the workers and only their results come back.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ S = TypeVar("S")
 
 #: Batches submitted per worker before the first result is taken (keeps workers busy, memory bounded).
 _IN_FLIGHT_PER_WORKER: Final = 2
-#: Modules the fork server imports once, so every worker starts with them loaded.
-_PRELOAD: Final = ["auditor.claims.extract", "auditor.checks.engine", "auditor.checks.rule_set"]
+#: Fork where the system can (workers inherit what is loaded), else spawn.
+_START_METHOD: Final = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 class WorkerDiedError(RuntimeError):
@@ -46,8 +48,7 @@ def resolve_jobs(jobs: int) -> int:
 
 
 def _new_pool(jobs: int, initializer: Callable[[S], None], setup: S) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    context = multiprocessing.get_context(_START_METHOD)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=(setup,))
 
 

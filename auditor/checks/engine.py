@@ -200,9 +200,9 @@ def _without(references: pd.DataFrame, rows: tuple[object, ...]) -> pd.DataFrame
 
 
 def may_be_cited(references: pd.DataFrame, doc_id: str) -> bool:
-    """Whether a reference row may have been curated from article ``doc_id`` (a quick look in the token set): such an
-    article is checked on its own, against the pack without those rows, at the cost of a whole batch."""
-    return doc_id in _citation_tokens(references)[1]
+    """Whether a reference row was curated from article ``doc_id`` (looked up in a table built once per pack): such
+    an article is checked on its own, against the pack without those rows, at the cost of a whole batch."""
+    return doc_id in _citations(references)
 
 
 def _self_cited(references: pd.DataFrame, doc_ids: Iterable[str]) -> dict[str, pd.Index]:

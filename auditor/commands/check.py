@@ -146,10 +146,9 @@ def command(
     cols = (*columns(ClaimsSchema), *(present.FLAT_EXTRA if fmt == "csv" else present.PER_CLAIM_EXTRA))
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
+        table = fmt == "table"
         writer = (
-            TerminalReport(console_for(stream), coverage.line)
-            if fmt == "table"
-            else open_writer(fmt, stream, cols)
+            TerminalReport(console_for(stream), coverage.line) if table else open_writer(fmt, stream, cols)
         )
         # the claims carry their as-of dates (the article's, or --date's), so no documents table is needed
         failed = FailedBatches("checked")
@@ -162,7 +161,7 @@ def command(
             shown = present.flagged(claims, result) if only == "flagged" else claims
             writer.write(make_view(shown, result))
         writer.close()
-    if fmt != "table":
+    if not table:
         click.echo(coverage.line(), err=True)
     if as_of is None:
         undated.note()

@@ -7,12 +7,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 import yaml
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -260,3 +262,59 @@ def test_png_is_reproducible() -> None:
     """No timestamps in the files: the same chart gives the same bytes (reports diff cleanly)."""
     assert figure_bytes(flag_rate(), "png") == figure_bytes(flag_rate(), "png")
     assert figure_bytes(flag_rate(), "svg") == figure_bytes(flag_rate(), "svg")
+
+
+# --- point labels -------------------------------------------------------------------------------------------
+
+LABEL_CASES = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "chart_labels.yaml").read_text(encoding="utf-8")
+)
+#: Smallest type (points) an editor reads on a chart at its default size.
+LEGIBLE = 8.0
+
+
+def _crowded(case: dict[str, Any]) -> Figure:
+    if case["chart"] == "stated_vs_reference":
+        points = pd.DataFrame(case["points"], columns=["observed", "reference_value", "verdict", "label"])
+        return charts.stated_vs_reference(points)
+    series = pd.DataFrame(case["series"], columns=["date", "value"]).assign(
+        date=lambda d: pd.to_datetime(d["date"])
+    )
+    claims = pd.DataFrame(case["claims"], columns=["as_of", "value", "verdict", "label"]).assign(
+        as_of=lambda d: pd.to_datetime(d["as_of"]), low=None, high=None, comparator="eq"
+    )
+    return charts.reference_timeline(series, claims, article_date=pd.Timestamp(case["article_date"]))
+
+
+def _label_params() -> list[Any]:
+    built = [
+        pytest.param(BUILDERS[name], 1, id=name)
+        for name in ("stated_vs_reference", "timeline_deaths", "timeline_slip", "part_whole")
+    ]
+    crowded = [
+        pytest.param(lambda c=case: _crowded(c), case["shown"], id=case["name"]) for case in LABEL_CASES
+    ]
+    return [*built, *crowded]
+
+
+@pytest.mark.parametrize(("draw", "shown"), _label_params())
+def test_point_labels_are_legible_and_never_overlap(draw: Callable[[], Figure], shown: int) -> None:
+    """Regression (issue 12): point labels were 7 pt and drawn at one fixed offset, so close points' labels
+    covered each other. Measured on the rendered figure, at its default size."""
+    fig = draw()
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text().strip()]
+    assert len(texts) >= shown, [t.get_text() for t in texts]
+    assert min(t.get_fontsize() for t in texts) >= LEGIBLE
+    frame = ax.get_window_extent(renderer)
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    for text, box in boxes:
+        assert frame.x0 <= box.x0 <= box.x1 <= frame.x1 + 1, f"{text!r} sticks out of the axes"
+    legend = ax.get_legend()
+    if legend is not None:
+        boxes.append(("the legend", legend.get_window_extent(renderer)))
+    for (a, box_a), (b, box_b) in combinations(boxes, 2):
+        assert not box_a.overlaps(box_b), f"labels {a!r} and {b!r} overlap"

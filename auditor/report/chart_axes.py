@@ -1,5 +1,6 @@
-"""Axes helpers shared by the charts of :mod:`auditor.report.charts`: a blank figure (shown inline in a notebook), a column check that names
-what is missing, an empty-chart note, compact number ticks, date axes and the verdict of a plotted row."""
+"""Axes helpers shared by the charts of :mod:`auditor.report.charts`: a blank figure (shown inline in a notebook),
+a column check that names what is missing, an empty-chart note, compact number ticks, date axes, the verdict of a
+plotted row and point labels placed so that none covers another (:func:`place_labels`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ from auditor.report.formatting import compact
 from auditor.report.verdicts import STYLES
 
 FIGSIZE: Final = (8.0, 5.0)
+
+#: Type size of the labels on a chart (points): legible at the default size (8 x 5 in at 100 dpi).
+LABEL_SIZE: Final = 9.0
+#: Offsets (points from the marker) tried in turn for a point label until its box covers no other text.
+_LABEL_OFFSETS: Final = ((6, 4), (6, -14), (-6, 4), (-6, -14), (6, 16), (6, -26), (-6, 16), (-6, -26))
 
 
 class ChartFigure(Figure):
@@ -73,3 +79,38 @@ def date_x(when: object) -> float:
 def verdict_of(row: pd.Series) -> str | None:
     value = row.get("verdict")
     return None if is_missing(value) or value not in STYLES else str(value)
+
+
+def place_labels(ax: Axes, labels: Sequence[tuple[float, float, str]], *, colour: str = "#222222") -> None:
+    """Annotate each ``(x, y, text)`` at the first offset of :data:`_LABEL_OFFSETS` where its box stays inside
+    the axes and overlaps neither the legend nor any text already there; a label that fits nowhere is left out
+    rather than drawn over another. Call it last (limits, scales and legend set): it lays the figure out to
+    measure the boxes."""
+    if not labels:
+        return
+    root = ax.get_figure(root=True)
+    if not isinstance(root, Figure):
+        return
+    root.draw_without_rendering()
+    frame = ax.get_window_extent()
+    taken = [t.get_window_extent() for t in ax.texts if t.get_text()]
+    legend = ax.get_legend()
+    if legend is not None:
+        taken.append(legend.get_window_extent())
+    for x, y, text in labels:
+        for dx, dy in _LABEL_OFFSETS:
+            note = ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx > 0 else "right",
+                fontsize=LABEL_SIZE,
+                color=colour,
+            )
+            box = note.get_window_extent()
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken):
+                taken.append(box)
+                break
+            note.remove()

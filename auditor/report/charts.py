@@ -31,7 +31,17 @@ from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from auditor.checks.wording import is_missing
 from auditor.errors import DataError
-from auditor.report.chart_axes import COMPACT, date_axis, date_x, empty_note, figure, need_columns, verdict_of
+from auditor.report.chart_axes import (
+    COMPACT,
+    LABEL_SIZE,
+    date_axis,
+    date_x,
+    empty_note,
+    figure,
+    need_columns,
+    place_labels,
+    verdict_of,
+)
 from auditor.report.formatting import compact, place_name
 from auditor.report.part_whole_chart import part_whole
 from auditor.report.verdicts import ORDER, STYLES, style
@@ -94,7 +104,6 @@ def stated_vs_reference(
             zorder=3,
             label=f"{look.word} ({len(rows)})",
         )
-    _label_points(ax, data)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     for axis in (ax.xaxis, ax.yaxis):
@@ -104,6 +113,7 @@ def stated_vs_reference(
     ax.set_xlabel(f"Reference value{suffix}")
     ax.set_ylabel(f"Stated in the article{suffix}")
     ax.legend(loc="upper left", fontsize=8, frameon=True)
+    place_labels(ax, _point_labels(data))
     return fig
 
 
@@ -124,7 +134,7 @@ def _label_line(
     ax.annotate(
         text,
         (float(xs[i]), float(ys[i])),
-        fontsize=7,
+        fontsize=LABEL_SIZE - 1,
         color="#555555",
         rotation=0,
         xytext=(4, -10),
@@ -132,15 +142,16 @@ def _label_line(
     )
 
 
-def _label_points(ax: Axes, data: pd.DataFrame, *, few: int = 6, most: int = 10) -> None:
-    """Label every point when there are at most ``few``; else the ``most`` flagged points furthest from the
-    diagonal (the slips first), so labels stay readable on a large run."""
+def _point_labels(data: pd.DataFrame, *, few: int = 6, most: int = 10) -> list[tuple[float, float, str]]:
+    """The labels of every point when there are at most ``few``; else of the ``most`` flagged points furthest
+    from the diagonal (the slips first), so labels stay readable on a large run."""
     data = data.assign(ratio=(data["observed"] / data["reference_value"]).astype(float))
     if len(data) > few:
         flagged = data["verdict"].map(lambda v: v in STYLES and not STYLES[v].passing).astype(bool)
         data = data[flagged].assign(distance=lambda d: d["ratio"].map(lambda r: abs(math.log10(r))))
         data = data.sort_values("distance", ascending=False)
         data = data.drop_duplicates(["observed", "reference_value"]).head(most)
+    labels = []
     for _, row in data.iterrows():
         r = float(row["ratio"])
         text = row.get("label")
@@ -148,13 +159,8 @@ def _label_points(ax: Axes, data: pd.DataFrame, *, few: int = 6, most: int = 10)
             text = compact(float(row["observed"]))
         if r >= 30 or r <= 1 / 30:
             text = f"{text} (×{compact(r)})" if r >= 1 else f"{text} (÷{compact(1 / r)})"
-        ax.annotate(
-            str(text),
-            (float(row["reference_value"]), float(row["observed"])),
-            fontsize=7,
-            xytext=(6, 4),
-            textcoords="offset points",
-        )
+        labels.append((float(row["reference_value"]), float(row["observed"]), str(text)))
+    return labels
 
 
 # --- reference timeline -------------------------------------------------------------------------------------
@@ -214,9 +220,10 @@ def reference_timeline(
             label=f"Article date ({pd.Timestamp(article_date):%Y-%m-%d})",
         )
     claimed: list[float] = []
+    labels: list[tuple[float, float, str]] = []
     if claims is not None and not claims.empty:
         need_columns(claims, "claims", ("value", "low", "high", "comparator"))
-        claimed = _mark_claims_in_time(ax, claims, article_date)
+        claimed = _mark_claims_in_time(ax, claims, article_date, labels)
     every = [v for v in [*values, *claimed] if v > 0]
     if every and max(every) / min(every) > 50:
         # A claim off by orders of magnitude (a slip) would flatten the series: use a log scale.
@@ -232,6 +239,7 @@ def reference_timeline(
     ax.set_xlabel("As-of date")
     ax.set_ylabel(_value_label(data))
     ax.legend(loc="upper left", fontsize=8)
+    place_labels(ax, labels)
     return fig
 
 
@@ -284,8 +292,11 @@ def _claim_point(row: pd.Series) -> tuple[float, float | None, float | None] | N
     return None if value is None else (value, None, None)
 
 
-def _mark_claims_in_time(ax: Axes, claims: pd.DataFrame, article_date: pd.Timestamp | None) -> list[float]:
-    """Mark each claim at its as-of date (else the article date); returns the values marked."""
+def _mark_claims_in_time(
+    ax: Axes, claims: pd.DataFrame, article_date: pd.Timestamp | None, labels: list[tuple[float, float, str]]
+) -> list[float]:
+    """Mark each claim at its as-of date (else the article date), adding its label to ``labels``; returns the
+    values marked."""
     seen: set[str] = set()
     marked: list[float] = []
     for _, row in claims.iterrows():
@@ -322,15 +333,7 @@ def _mark_claims_in_time(ax: Axes, claims: pd.DataFrame, article_date: pd.Timest
         text = row.get("label")
         if is_missing(text) or not text:
             text = compact(y)
-        ax.annotate(
-            str(text),
-            (x, y),
-            xytext=(-8, 8),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-            color="#222222",
-        )
+        labels.append((x, y, str(text)))
     return marked
 
 

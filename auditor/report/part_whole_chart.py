@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 
 from auditor.checks.wording import is_missing
 from auditor.errors import DataError
-from auditor.report.chart_axes import COMPACT, figure, need_columns, verdict_of
+from auditor.report.chart_axes import COMPACT, LABEL_SIZE, figure, need_columns, place_labels, verdict_of
 from auditor.report.formatting import compact
 from auditor.report.verdicts import style
 
@@ -63,7 +63,7 @@ def part_whole(
                     compact(value),
                     ha="center",
                     va="center",
-                    fontsize=7,
+                    fontsize=LABEL_SIZE - 1,
                     color="white" if colour[child] in _DARK_NODES else "black",
                 )
             left += value
@@ -82,9 +82,11 @@ def part_whole(
         legend.append(
             Patch(facecolor="white", edgecolor="#999999", hatch="///", label="Not in the parts listed")
         )
+    labels: list[tuple[float, float, str]] = []
     if claims is not None and not claims.empty:
         need_columns(claims, "claims", ("node", "value"))
-        legend += _mark_claims_on_nodes(ax, claims, order)
+        handles, labels = _mark_claims_on_nodes(ax, claims, order)
+        legend += handles
     ax.set_yticks(range(len(order)))
     ax.set_yticklabels(["   " * depth[n] + str(lbl) for n, lbl in zip(order, nodes["label"], strict=True)])
     ax.invert_yaxis()
@@ -93,6 +95,7 @@ def part_whole(
     ax.set_xlabel(f"Number of {unit}")
     if legend:
         ax.legend(handles=legend, loc="lower right", fontsize=8)
+    place_labels(ax, labels)
     return fig
 
 
@@ -128,8 +131,12 @@ def _depths(nodes: pd.DataFrame) -> dict[str, int]:
     return depth
 
 
-def _mark_claims_on_nodes(ax: Axes, claims: pd.DataFrame, order: list[str]) -> list[Any]:
+def _mark_claims_on_nodes(
+    ax: Axes, claims: pd.DataFrame, order: list[str]
+) -> tuple[list[Any], list[tuple[float, float, str]]]:
+    """Mark each claim on its node's bar; return the legend handles and the claims' labels."""
     handles: dict[str, Any] = {}
+    labels: list[tuple[float, float, str]] = []
     for _, row in claims.iterrows():
         node = str(row["node"])
         if node not in order or is_missing(row["value"]):
@@ -150,12 +157,12 @@ def _mark_claims_on_nodes(ax: Axes, claims: pd.DataFrame, order: list[str]) -> l
         ax.vlines(x, y - 0.38, y + 0.38, color="black", linewidth=1.2, zorder=3)
         text = row.get("label")
         text = f"article: {compact(x)}" if is_missing(text) or not text else str(text)
-        ax.annotate(text, (x, y), xytext=(9, -15), textcoords="offset points", ha="left", fontsize=7.5)
+        labels.append((x, y, text))
         key = f"Article: {look.word.lower()}" if look else "Article"
         handles.setdefault(key, mark)
     for key, mark in handles.items():
         mark.set_label(key)
-    return list(handles.values())
+    return list(handles.values()), labels
 
 
 def _x_max(values: dict[str, float | None], claims: pd.DataFrame | None) -> float:

@@ -123,8 +123,9 @@ def test_custom_rules_folder_is_used(tmp_path: Path, repo: Path) -> None:
 
 
 _PEOPLE_KILLED = re.compile(
-    # "those killed at least 160 people were injured" (a lost comma) is about the injured: not this form
-    r"killed ((?:more than |at least |over )?\d[\d,]*) people(?! (?:were|have been|had been) (?:injured|wounded))"
+    # "those killed at least 160 people were injured", "a child killed 7 people injured" (a lost comma) are about
+    # the injured: not this form
+    r"killed ((?:more than |at least |over )?\d[\d,]*) people(?! (?:(?:were|have been|had been) )?(?:injured|wounded))"
     r"|((?:more than |at least )?\d[\d,]*) people"
     r" (?:have been|were|had been) killed"
 )

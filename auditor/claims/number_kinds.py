@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from auditor.claims.lexicon import noun_key
 from auditor.claims.number_reader import Reading
 from auditor.claims.numeric_rules import NumericRules
 from auditor.claims.word_tables import number_words
@@ -241,9 +242,9 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
 
 def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
     """A small number inside a name: "Radio 4", "Boeing 747", "Windows 95" (a capitalised word right before it,
-    not at a sentence start, and no lower-case word after it)."""
+    not at a sentence start, and no lower-case word after it, nor a counted noun: "Raids Kill 12 Civilians")."""
     before = _NAME_BEFORE.search(text, max(0, s - 24), s)
-    if before is None or rules.before.find(text, s) is not None:
+    if before is None or rules.before.find(text, s) is not None or _counted_noun_after(rules, text, e):
         return False
     word = before.group().strip()
     if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES:
@@ -254,12 +255,22 @@ def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
 
 
 _NOT_NAMES: Final = frozenset(number_words()["not_names"])
+#: Up to five words right after a number ("12 Civilians", "13 Daesh Militants", "31 Islamic State (IS) group militants").
+_WORDS_AFTER = re.compile(r"(?:\s+(?:\([A-Z]+\)|[A-Za-z][a-z]+)){1,5}")
+
+
+def _counted_noun_after(rules: NumericRules, text: str, e: int) -> bool:
+    """One of the next five words names what is counted ("Kill 13 Daesh Militants"): the number is a count."""
+    words = _WORDS_AFTER.match(text, e, min(len(text), e + 48))
+    return words is not None and any(noun_key(w) in rules.count_nouns for w in words.group().split())
 
 
 def _is_capitalised_name(rules: NumericRules, text: str, num: Reading) -> bool:
     """A capitalised number word inside a sentence that is part of a name: "BBC One", "the Six Nations"."""
     s = num.start
     if not text[s].isupper() or _SENTENCE_START.search(text, max(0, s - 6), s) is not None or s == 0:
+        return False
+    if _counted_noun_after(rules, text, num.end):
         return False
     return (
         _is_name_part(rules, text, s, num.end)

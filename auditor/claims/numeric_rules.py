@@ -114,6 +114,9 @@ class NumericRules:
     unit_after_form: dict[str, UnitForm]
     vague: re.Pattern[str]  # searched around a vague trigger word
     vague_range: dict[str, tuple[float, float, str]]
+    #: look-up keys (``lexicon.noun_key``) of the nouns that name what is counted ("civilians", "militants"):
+    #: a capitalised one after a number makes it a count in a title-case headline ("Raids Kill 12 Civilians")
+    count_nouns: frozenset[str] = frozenset()
 
 
 def _phrase(form: str, left_boundary: bool = True) -> str:
@@ -305,7 +308,18 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
         vague_range=vague_range,
+        count_nouns=_count_nouns(base / "measures.yaml"),
     )
+
+
+def _count_nouns(path: Path) -> frozenset[str]:
+    """The noun keys of ``measures.yaml`` (its measure nouns and generic people nouns); none when it is absent."""
+    from auditor.claims.lexicon import load_measures
+
+    if not path.is_file():
+        return frozenset()
+    lexicon = load_measures(path)
+    return frozenset(lexicon.nouns) | lexicon.generic
 
 
 @cache

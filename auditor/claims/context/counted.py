@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from auditor.claims.context.words import CLOSERS, RUN, Grammar, participle, plural_noun
+from auditor.claims.context.words import ACRONYM, CLOSERS, RUN, Grammar, participle, plural_noun
 
 
 class CountedReader:
@@ -56,9 +56,13 @@ class CountedReader:
         """The index after the phrase's last word (at most four words, one coordinated noun)."""
         g, nouns, n = self.grammar, self.nouns, len(words)
         i = first
-        while i < n and i - first < 4:
+        skipped = 0  # bracketed acronyms inside the phrase, not counted as its words
+        while i < n and i - first - skipped < 4:
             word = words[i]
             low = word.lower()
+            if i > first and ACRONYM.fullmatch(word):
+                i, skipped = i + 1, skipped + 1
+                continue
             after = words[i + 1] if i + 1 < n else ""
             if low in ("and", "or"):
                 if i == first or not g.nounish(after) or participle(after) or after.endswith("ly"):
@@ -88,7 +92,7 @@ class CountedReader:
                 else:
                     break
             i += 1
-        while i > first and words[i - 1].lower() in ("and", "or"):
+        while i > first and (words[i - 1].lower() in ("and", "or") or ACRONYM.fullmatch(words[i - 1])):
             i -= 1
         return i
 

@@ -98,6 +98,15 @@ class MeasureReader:
         preceding = text[sent.start : span[0]].split()
         first = len(preceding)
         after = first + len(text[span[0] : span[1]].split())
+        if measure is None and kind == "count":
+            # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
+            # "leaving [30] cadets injured"
+            size = len(phrase.split()) if phrase and counted and counted[1][0] >= span[1] else 0
+            own = self._participle_after(
+                self._hits(text, sent, triggers=True), after + size, kind, sent.words
+            )
+            if own is not None:
+                return own
         if measure is None and not generic and kind == "count":
             # something else is counted ("155,221 bags"), unless an event verb governs the number ("wounded
             # five medical staff")
@@ -128,6 +137,26 @@ class MeasureReader:
             measure = self.lexicon.nouns.get(key)
             if measure is not None and " " in key and kind in self.lexicon.measures[measure].kinds:
                 return measure
+        return None
+
+    def _participle_after(self, hits: list[_Hit], at: int, kind: str, words: list[str] | None) -> str | None:
+        """The event measure of a participle or predicate adjective starting at word ``at`` (right after the number
+        and its noun: "[37] others injured", not "[5] people on board"), unless
+        the trigger is a verb with an object of its own ("killed 220000 people wounded [at least] a million")."""
+        words = words or []
+        for start, end, name in hits:
+            m = self.lexicon.measures[name]
+            word = words[start] if start < len(words) else ""
+            if (
+                start == at
+                and m.event
+                and kind in m.kinds
+                and (word.endswith("ed") or word in self.grammar.predicative)
+            ):
+                nxt = words[end] if end < len(words) else ""
+                if nxt[:1].isdigit() or nxt in self.grammar.lead_in:
+                    return None
+                return name
         return None
 
     def _object_of(self, hits: list[_Hit], before: list[str], kind: str) -> str | None:

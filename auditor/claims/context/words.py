@@ -17,7 +17,9 @@ from auditor.claims.lexicon import read_yaml_doc
 from auditor.resources import rules_dir
 
 #: Tokens: a run of up to eight words; one word, number or mark; words, numbers and marks before a position.
-RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+[^\W\d_][\w'’\-]*){0,7})")
+#: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
+RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+(?:[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})")
+ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
 TOKEN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
 PUNCT: Final = '.,;:!?"()[]“”‘’—–'

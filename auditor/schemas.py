@@ -58,6 +58,7 @@ NOT_CHECKABLE_REASONS: Final = (
     "event_level",
     "not_a_count",
     "subset",
+    "unsettled",
 )
 #: A count's scope: one event (an attack, a boat, a day, a town), a total over a period, or a stock on a date.
 SCOPES: Final = ("event", "period", "stock")

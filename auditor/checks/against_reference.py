@@ -97,7 +97,7 @@ def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) ->
 _PAIRED: list[tuple[CheckInput, tuple[float, float], pd.DataFrame]] = []
 
 
-def _paired(data: CheckInput, params: Params) -> pd.DataFrame:
+def paired(data: CheckInput, params: Params) -> pd.DataFrame:
     """Aligned observations joined with their claims' intervals; rules sharing a scope (and so an input) share
     this join within a batch."""
     key = (params.number("approx_margin"), params.number("open_slack"))
@@ -115,7 +115,7 @@ def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd
     """Each claim with its most favourable aligned observation and the verdict it gives."""
     if data.aligned.empty:
         return pd.DataFrame(columns=[*KEYS, "verdict"])
-    rows = _paired(data, params)
+    rows = paired(data, params)
     if rows.empty:
         return rows.assign(verdict=pd.Series(dtype="object"))
     growth = params.number("cumulative_growth")
@@ -125,7 +125,8 @@ def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd
     below = (
         rows["spec_id"].isin(upper) & ~rows["verdict"].isin(_MATCHES) & (rows["point"] < rows["ref_value"])
     )
-    rows = rows.loc[~below]
+    # an older, lower cumulative total the claim may have grown from neither confirms nor contradicts it
+    rows = rows.loc[~below & (rows["verdict"] != "unsettled")]
     rows = rows.assign(rank=rows["verdict"].map(_ORDER.index))
     return rows.sort_values(["rank", "gap_days"], kind="stable").drop_duplicates(KEYS).reset_index(drop=True)
 

@@ -62,18 +62,23 @@ def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth:
     ``tolerance``; ``cumulative`` and ``gap_days`` when known).
 
     A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
-    ``growth`` per year of it needs review rather than being a likely error."""
+    ``growth`` per year of it is ``unsettled`` (the older total neither confirms nor contradicts it) rather than a
+    mismatch."""
     low, high = reference_interval(rows, open_slack)
     strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
     rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
     hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
     near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
+    grown = pd.Series(False, index=rows.index)
     if growth and "cumulative" in rows and "gap_days" in rows:
         years = rows["gap_days"].astype(float).clip(lower=0) / 365.25
         grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
-        near = near | overlaps(rows["round_low"], rows["round_high"], low, grown_high)
+        above = rows["round_low"] > high
+        grown = above & overlaps(rows["round_low"], rows["round_high"], low, grown_high)
     verdict = np.select(
-        [strict, rounded, hard | near], ["matches", "matches_within_rounding", "needs_review"], "likely_error"
+        [strict, rounded, grown, hard | near],
+        ["matches", "matches_within_rounding", "unsettled", "needs_review"],
+        "likely_error",
     )
     return pd.Series(verdict, index=rows.index, dtype="object")
 

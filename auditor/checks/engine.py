@@ -23,7 +23,7 @@ from typing import Final
 import pandas as pd
 
 from auditor.checks import messages as say
-from auditor.checks.alignment import align
+from auditor.checks.alignment import Alignment, align
 from auditor.checks.registry import CheckInput, per_table, records
 from auditor.checks.rule_set import load_rule_set
 from auditor.checks.rules import Rule, RuleSet
@@ -293,4 +293,21 @@ def check_claims(
         if found
         else _no_findings().copy()
     )
-    return CheckResult(findings=findings, verdicts=decide(claims, findings, alignment.reasons))
+    reasons = _with_unsettled(subjects, alignment, findings)
+    return CheckResult(findings=findings, verdicts=decide(claims, findings, reasons))
+
+
+def _with_unsettled(subjects: pd.DataFrame, alignment: Alignment, findings: pd.DataFrame) -> pd.DataFrame:
+    """The alignment's reasons, plus ``unsettled`` for claims aligned with observations that no check judged
+    (older, lower cumulative totals they may have grown from; estimates that count more)."""
+    rows = pd.Index(alignment.aligned["row"].unique())
+    if rows.empty:
+        return alignment.reasons
+    aligned = subjects.loc[rows, ["doc_id", "claim_id"]]
+    judged = pd.MultiIndex.from_frame(findings[["doc_id", "claim_id"]]) if len(findings) else None
+    keys = pd.MultiIndex.from_frame(aligned)
+    unjudged = rows[~keys.isin(judged)] if judged is not None else rows
+    if unjudged.empty:
+        return alignment.reasons
+    extra = pd.DataFrame({"row": unjudged, "reason": "unsettled"})
+    return pd.concat([alignment.reasons, extra], ignore_index=True) if len(alignment.reasons) else extra

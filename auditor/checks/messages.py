@@ -26,11 +26,14 @@ REASON_WORDS: Final = {
     "no_reference_near_date": "no reference observation is close enough to the claim's date",
     "no_date": "the article has no publication date (or one that could not be read) and the sentence gives no "
     "date; give one with --date YYYY-MM-DD, or a date field in JSONL",
-    "ambiguous": "the sentence can be read in more than one way",
+    "ambiguous": "the number is far smaller than the national figure it would be compared with: it probably "
+    "counts one event or one place",
     "event_level": "the number counts one event (an attack, a boat, a day, a town); the reference data hold "
     "national totals, not single events",
     "not_a_count": "the number is a plan, quota or pledge, not a count of what happened",
     "subset": "the number counts a part (such as deaths in detention) that no reference series breaks out",
+    "unsettled": "the reference figures neither confirm nor contradict it: the latest is an older, lower total "
+    "that the count may have grown from since, or an estimate that counts more",
 }
 
 #: How a named region reads after "in".

@@ -53,6 +53,7 @@ _BUILTIN_MODULES: Final = (
     "auditor.checks.against_reference",
     "auditor.checks.population",
     "auditor.checks.shares",
+    "auditor.checks.estimates",
 )
 
 

@@ -53,6 +53,8 @@ DIGIT_TOKEN: Final = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
     r"(?:\.\d+)?|\.\d+"
 )
+#: A decimal comma before a percent sign: "35,47%", "6,99 %" (one or two decimals, never a thousands group).
+_DECIMAL_COMMA_PERCENT: Final = re.compile(r",(\d{1,2})(?=[ \u00a0]?%)")
 _EXPONENT_START: Final = frozenset("eE x×")
 _SPACE_CHARS: Final = frozenset(" \t\u00a0")
 _LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
@@ -131,6 +133,13 @@ class NumberReader:
         end = m.end()
         scaled = False
         nxt = text[end : end + 1]  # one character decides which of the patterns below can match at all
+        comma = _DECIMAL_COMMA_PERCENT.match(text, end) if nxt == "," and raw.isdigit() else None
+        if comma is not None:  # "35,47%": a decimal comma (a thousands group has three digits)
+            decimals = comma.group(1)
+            value += int(decimals) / 10 ** len(decimals)
+            precision = 10.0 ** -len(decimals)
+            raw, end = raw + "." + decimals, comma.end(1)
+            nxt = text[end : end + 1]
         exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START else None
         if exp is not None:
             e = exp.group()

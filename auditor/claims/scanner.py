@@ -449,6 +449,8 @@ class Scanner:
         low_v, high_v = first.value, second.value
         if second.scaled and not first.scaled and not first.words and low_v * scale_of(second) <= high_v:
             low_v *= scale_of(second)
+        if first.unit == "percent" and second.unit is None and second.scaled:
+            return None  # "imports fell 3.2 pct to 7.33 billion": a change, then a level
         if first.unit is None and second.unit is not None:
             first.unit, first.kind = second.unit, second.kind
         if second.unit is None and first.unit is not None:

@@ -112,14 +112,18 @@ class CountedReader:
         if not links:
             return None
         words: list[str] = []
-        while i >= 0 and len(words) < 5:
+        while i >= 0 and len(words) < 10:
             word = raw[i]
             low = word.lower()
-            of_phrase = low == "of" and words and i > 0 and g.nounish(raw[i - 1])
-            if word[-1] in CLOSERS or not (of_phrase or (g.nounish(word) and not low.endswith(("'s", "’s")))):
+            linked = (low in g.subject_prepositions and words and i > 0 and g.nounish(raw[i - 1])) or (
+                low in g.after_of and words and i > 0 and raw[i - 1].lower() in g.subject_prepositions
+            )  # "the death toll from [the] stampede"
+            if word[-1] in CLOSERS or not (linked or (g.nounish(word) and not low.endswith(("'s", "’s")))):
                 break
             words.append(word)
             i -= 1
+        while words and words[-1].lower() in g.subject_prepositions - {"of"}:
+            words.pop()  # "in Syria the death toll rose": the subject starts after the preposition
         if not words or words[-1].lower() == "of":
             return None
         words.reverse()

@@ -141,18 +141,16 @@ class MeasureReader:
 
     def _participle_after(self, hits: list[_Hit], at: int, kind: str, words: list[str] | None) -> str | None:
         """The event measure of a participle or predicate adjective starting at word ``at`` (right after the number
-        and its noun: "[37] others injured", not "[5] people on board"), unless
-        the trigger is a verb with an object of its own ("killed 220000 people wounded [at least] a million")."""
+        and its noun, or its auxiliaries: "[37] others injured", "[23] journalists had been killed", not "[5]
+        people on board"), unless the trigger is a verb with an object of its own ("killed 220000 people wounded [at least] a million")."""
         words = words or []
+        while at < len(words) and words[at] in self.grammar.auxiliaries:
+            at += 1  # "[23] journalists had been killed", "[five] children were among the dead"
         for start, end, name in hits:
             m = self.lexicon.measures[name]
             word = words[start] if start < len(words) else ""
-            if (
-                start == at
-                and m.event
-                and kind in m.kinds
-                and (word.endswith("ed") or word in self.grammar.predicative)
-            ):
+            participle = word.endswith("ed") or word in self.grammar.predicative or word == "among"
+            if start == at and m.event and kind in m.kinds and participle:
                 nxt = words[end] if end < len(words) else ""
                 if nxt[:1].isdigit() or nxt in self.grammar.lead_in:
                     return None

@@ -35,6 +35,8 @@ _YEAR: Final = re.compile(r"(?i)\b(?:in|during|for|throughout|since|by)\s+(?:the
 NO_WAR: Final = dt.date(1800, 1, 1)
 #: How far before a stock a pre-war word still dates it: "Syria's pre-war population of [22 million]".
 _PREWAR_REACH: Final = 40
+#: A clause opened by a participle, which tells what the clause before it did: ", killing [12]", ", leaving [30]".
+_PARTICIPLE_CLAUSE: Final = re.compile(r",\s+[a-z]+ing\b")
 #: Measures that a place of detention defines rather than narrows.
 _HELD: Final = frozenset({"detained", "arrests"})
 
@@ -59,6 +61,10 @@ class ScopeReader:
             return None
         total = "stock" if spec.stock else "period"
         lo, hi = sent.clause(text, span)
+        if _PARTICIPLE_CLAUSE.match(text, lo) is not None:
+            lo = sent.clause(text, (lo, lo))[
+                0
+            ]  # ", killing all [five] on board": the event of the clause before
         near = (max(lo, span[0] - _EVENT_REACH), min(hi, span[1] + _EVENT_REACH))
         if self.periods.search(text, *near) is not None or _YEAR.search(text, *near) is not None:
             return total

@@ -37,6 +37,7 @@ class Grammar:
     others: frozenset[str]
     lead_in: frozenset[str]
     conjunctions: frozenset[str]
+    subject_prepositions: frozenset[str]
     after_of: frozenset[str]
     lead_nouns: tuple[str, ...]
     determiners: frozenset[str]

@@ -57,13 +57,21 @@ def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series
     return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
 
 
+def _vague(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose claim is a vague quantity ("millions", "dozens of"): a range read from words, with no value."""
+    if not {"comparator", "approx", "value"} <= set(rows.columns):
+        return pd.Series(False, index=rows.index)
+    approx = rows["approx"].fillna(False).astype(bool)
+    return (rows["comparator"] == "range") & approx & rows["value"].isna()
+
+
 def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth: float = 0.0) -> pd.Series:
     """Verdict per row of claim intervals joined with an observation (``ref_value``, ``ref_low``, ``ref_high``,
     ``tolerance``; ``cumulative`` and ``gap_days`` when known).
 
     A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
     ``growth`` per year of it is ``unsettled`` (the older total neither confirms nor contradicts it) rather than a
-    mismatch."""
+    mismatch. A vague quantity near the observation fits within its wording (``matches_within_rounding``)."""
     low, high = reference_interval(rows, open_slack)
     strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
     rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
@@ -75,8 +83,11 @@ def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth:
         grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
         above = rows["round_low"] > high
         grown = above & overlaps(rows["round_low"], rows["round_high"], low, grown_high)
+    # a vague quantity ("millions displaced", "thousands of"): near is as close as its wording can be
+    loose = hard | near
+    vague = loose & _vague(rows)
     verdict = np.select(
-        [strict, rounded, grown, hard | near],
+        [strict, rounded | vague, grown, loose],
         ["matches", "matches_within_rounding", "unsettled", "needs_review"],
         "likely_error",
     )

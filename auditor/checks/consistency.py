@@ -54,13 +54,35 @@ def with_intervals(claims: pd.DataFrame, approx_margin: float, open_slack: float
     return pd.concat([claims, intervals], axis=1).assign(point=point(claims))
 
 
+def incident_key(claims: pd.DataFrame) -> pd.Series:
+    """What an event count can be compared with: the counts of its own sentence (an article's events are mostly
+    different incidents: "UNICEF said 25 casualties" and "airstrikes killed 58" elsewhere); "" for totals."""
+    if "scope" not in claims.columns:
+        return pd.Series("", index=claims.index, dtype="object")
+    event = claims["scope"].eq("event").fillna(False).astype(bool)
+    return claims["sentence"].astype(str).where(event, "")
+
+
+def definite(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims precise enough to contradict another: no vague quantity ("scores of", "millions"), and no part
+    that the sentence itself narrows (``qualifier`` subset: deaths in one prison)."""
+    vague = (
+        (claims["comparator"] == "range")
+        & claims["approx"].fillna(False).astype(bool)
+        & claims["value"].isna()
+    )
+    subset = claims["qualifier"].eq("subset").fillna(False) if "qualifier" in claims.columns else False
+    return claims[~(vague | subset)]
+
+
 def quantity_key(claims: pd.DataFrame, generic: Sequence[str]) -> pd.DataFrame:
     """Columns that identify "the same quantity": measure, counted group (generic nouns folded), place, origin,
-    period and unit (missing values as empty strings so that they join)."""
+    period, unit and, for an event count, its sentence (missing values as empty strings so that they join)."""
     counted = claims["counted"].fillna("").str.lower().str.strip()
     counted = counted.where(~counted.isin(list(generic)), "")
     return pd.DataFrame(
         {
+            "k_incident": incident_key(claims),
             "k_measure": claims["measure"].fillna("").astype(str),
             "k_counted": counted.astype(str),
             "k_place": claims["place"].fillna("").astype(str),
@@ -190,7 +212,8 @@ def _two_times(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
 )
 def conflicting_statements(data: CheckInput, params: Params) -> pd.DataFrame:
     """The same quantity stated twice with intervals that cannot both hold."""
-    big = data.claims[point(data.claims) >= params.number("min_value")]
+    big = definite(data.claims)
+    big = big[point(big) >= params.number("min_value")]
     if len(big) < 2:
         return raw_findings([])
     claims = with_intervals(big, params.number("approx_margin"))
@@ -237,10 +260,14 @@ def _measure_parts(claims: pd.DataFrame, data: CheckInput, margin: float) -> pd.
         return pd.DataFrame()
     measured = with_intervals(measured, margin)
     period = pd.to_datetime(measured["as_of"]).dt.strftime("%Y-%m-%d").fillna("")
-    measured = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(period=period)
+    measured = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(
+        period=period, incident=incident_key(measured)
+    )
     parts = measured.merge(relation, left_on="measure", right_on="part_measure")
     wholes = measured.rename(columns={"measure": "whole_measure"})
-    joined = parts.merge(wholes, on=["doc_id", "whole_measure", "subject", "period"], suffixes=("_p", "_w"))
+    joined = parts.merge(
+        wholes, on=["doc_id", "whole_measure", "subject", "period", "incident"], suffixes=("_p", "_w")
+    )
     joined = joined[
         (joined["claim_id_p"] != joined["claim_id_w"])
         & _attribution_compatible(joined, "attribution_p", "attribution_w")
@@ -334,7 +361,7 @@ def _place_parts(
 )
 def part_exceeds_whole(data: CheckInput, params: Params) -> pd.DataFrame:
     """Parts (by measure or by place, along the hierarchy) larger than their whole."""
-    claims = data.claims[data.claims["measure"].notna()]
+    claims = definite(data.claims[data.claims["measure"].notna()])
     claims = claims[claims.duplicated("doc_id", keep=False)]
     if claims.empty:
         return raw_findings([])

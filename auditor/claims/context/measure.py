@@ -126,6 +126,10 @@ class MeasureReader:
                 return found
         hits = self._hits(text, sent, triggers=True)
         governed = self._object_of(hits, preceding, kind)
+        if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
+            # a bare word quantity ("millions", "thousands"): only its own predicate, right after it ("millions
+            # more displaced"), never one of an earlier predicate ("killed 280,000 people and driven millions from their homes")
+            return self._pick(hits, first, after, after, after + 7, kind, words=sent.words)
         return governed or self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
 
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
@@ -144,7 +148,7 @@ class MeasureReader:
         and its noun, or its auxiliaries: "[37] others injured", "[23] journalists had been killed", not "[5]
         people on board"), unless the trigger is a verb with an object of its own ("killed 220000 people wounded [at least] a million")."""
         words = words or []
-        while at < len(words) and words[at] in self.grammar.auxiliaries:
+        while at < len(words) and (words[at] in self.grammar.auxiliaries or words[at] in self.grammar.others):
             at += 1  # "[23] journalists had been killed", "[five] children were among the dead"
         for start, end, name in hits:
             m = self.lexicon.measures[name]

@@ -123,10 +123,8 @@ class Mention:
 
 def _representable(m: Mention) -> bool:
     """Finite numbers and a positive precision: what the claims table holds (``1e-400`` or 400 digits are not)."""
-    for x in (m.value, m.low, m.high):
-        if x is not None and not math.isfinite(x):
-            return False
-    return m.precision is None or 0 < m.precision < math.inf
+    finite = all(x is None or math.isfinite(x) for x in (m.value, m.low, m.high))
+    return finite and (m.precision is None or 0 < m.precision < math.inf)
 
 
 class Scanner:
@@ -442,15 +440,15 @@ class Scanner:
         second = self._safe_number(text, join.end())
         if second is None:
             return None
-        if connector in ("-", "–", "—") and second.kind in NON_CLAIM_DIGIT_KINDS:
-            return None
-        if first.unit is not None and second.unit is not None and first.unit != second.unit:
+        if (
+            (connector in ("-", "–", "—") and second.kind in NON_CLAIM_DIGIT_KINDS)
+            or (first.unit is not None and second.unit is not None and first.unit != second.unit)
+            or (first.unit == "percent" and second.unit is None and second.scaled)
+        ):  # the last: a change, then a level ("fell 3.2 pct to 7.3 billion")
             return None
         low_v, high_v = first.value, second.value
         if second.scaled and not first.scaled and not first.words and low_v * scale_of(second) <= high_v:
             low_v *= scale_of(second)
-        if first.unit == "percent" and second.unit is None and second.scaled:
-            return None  # "imports fell 3.2 pct to 7.33 billion": a change, then a level
         if first.unit is None and second.unit is not None:
             first.unit, first.kind = second.unit, second.kind
         if second.unit is None and first.unit is not None:

@@ -33,7 +33,9 @@ from auditor.checks.consistency import (
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 
-_OF: Final = re.compile(r"^\s*of\s+(?:[\w'’-]+\s+){0,3}$")
+#: "X% of [its] N": up to three words between, none a verb ("35% of votes affording them 145 seats" is not 35% of
+#: 145).
+_OF: Final = re.compile(r"^\s*of\s+(?:(?![\w'’-]*(?:ing|ed)\s)[\w'’-]+\s+){0,3}$")
 _CHANGE: Final = re.compile(
     r"\b(?:by|rise|rises|rose|risen|fell|fall|falls|fallen|up|down|gain\w*|increas\w*|decreas\w*|grew|grow\w*|"
     r"jump\w*|climb\w*|drop\w*|declin\w*|slip\w*|slid\w*|plung\w*|surg\w*|soar\w*|cut|shr[iu]nk\w*|change\w*)"

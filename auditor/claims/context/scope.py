@@ -37,6 +37,8 @@ NO_WAR: Final = dt.date(1800, 1, 1)
 _PREWAR_REACH: Final = 40
 #: A clause opened by a participle, which tells what the clause before it did: ", killing [12]", ", leaving [30]".
 _PARTICIPLE_CLAUSE: Final = re.compile(r",\s+[a-z]+ing\b")
+#: How long an opening phrase that names the day may be: "On Wednesday alone," (characters).
+_OPENING_REACH: Final = 30
 #: Measures that a place of detention defines rather than narrows.
 _HELD: Final = frozenset({"detained", "arrests"})
 
@@ -70,7 +72,9 @@ class ScopeReader:
             return total
         if self.event_nouns.search(text, *near) is not None:
             return "event"
-        if spec.event and self.event_times.search(text, *near) is not None:
+        if spec.event and (
+            self.event_times.search(text, *near) is not None or self._opened_by_a_day(text, sent, lo)
+        ):
             return "event"
         if self._local(text, sent, span, lo, hi):
             return "event"
@@ -101,6 +105,16 @@ class ScopeReader:
             return None
         began = self.places.war_start(location)
         return began - dt.timedelta(days=1) if began is not None else NO_WAR
+
+    def _opened_by_a_day(self, text: str, sent: Sentence, lo: int) -> bool:
+        """Whether the sentence opens with a short phrase naming one day, before the number's clause ("On
+        Wednesday alone, [2,322] were rescued")."""
+        head = sent.clause(text, (sent.start, sent.start))[1]
+        return (
+            lo > sent.start
+            and head - sent.start <= _OPENING_REACH
+            and self.event_times.search(text, sent.start, head) is not None
+        )
 
     def _local(self, text: str, sent: Sentence, span: tuple[int, int], lo: int, hi: int) -> bool:
         """Whether the place of the clause nearest the number is a town, city or island."""

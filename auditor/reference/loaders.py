@@ -37,6 +37,21 @@ _IDMC: Final[dict[str, tuple[str, str]]] = {
 #: IOM "Region of Incident" values that are one of the auditor's named regions.
 _IOM_REGIONS: Final = ("Europe", "Middle East")
 _IOM_COLUMNS: Final = ("Region of Incident", "Reported Date", "Reported Year", "Total Dead and Missing")
+#: What one incident row also needs: its id, the dead and the missing, and where it happened.
+_IOM_INCIDENT_COLUMNS: Final = (
+    "Web ID",
+    "Number Dead",
+    "Minimum Estimated Number of Missing",
+    "Location Description",
+)
+#: Incidents kept one by one (the rest only in the yearly sums): the sea crossings to Europe.
+_IOM_INCIDENT_REGION: Final = "Mediterranean"
+#: One incident's figures: series suffix, measure, column.
+_IOM_INCIDENT_FIGURES: Final = (
+    ("deaths", "Number Dead"),
+    ("missing", "Minimum Estimated Number of Missing"),
+    ("dead_and_missing", "Total Dead and Missing"),
+)
 #: Curated death-toll qualifiers; each but the exact one says the figure is a lower bound.
 QUALIFIERS: Final = ("", "at least", "more than", "upwards of")
 _QUALIFIERS_SHOWN: Final = tuple(q or "(empty: an exact figure)" for q in QUALIFIERS)
@@ -208,13 +223,19 @@ def load_vdc_documented_deaths(path: Path) -> pd.DataFrame:
 
 
 def load_iom_missing_migrants(path: Path) -> pd.DataFrame:
-    """IOM Missing Migrants incidents summed per year: ``iom.missing_migrants.deaths`` (dead and missing).
+    """IOM Missing Migrants incidents summed per year: ``iom.missing_migrants.deaths`` (dead and missing), and the
+    Mediterranean incidents one by one (see :func:`_iom_incidents`).
 
     Locations: "World" (all incidents) and IOM's regions of incident that are named regions (Europe, Middle
     East). A year the file covers only in part is dated at its last incident and says so.
     """
     source = SOURCES["iom_missing_migrants"]
     table = read_rows(path, _IOM_COLUMNS)
+    incidents = (
+        _iom_incidents(table, path)
+        if all(c in table.columns for c in _IOM_INCIDENT_COLUMNS)
+        else pd.DataFrame()
+    )
     parsed = pd.DataFrame(
         {
             "region": table["Region of Incident"].str.strip(),
@@ -253,7 +274,51 @@ def load_iom_missing_migrants(path: Path) -> pd.DataFrame:
                 retrieved=source.retrieved,
             )
         )
-    return finish(pd.concat(parts), path)
+    return finish(pd.concat([*parts, incidents]), path)
+
+
+def _first_country(description: str) -> str | None:
+    """The country of the first place an incident's description names ("Canakkale/Babakale, Turkey, en route to
+    Lesvos" -> TUR); None when it names none or only a region."""
+    from auditor.claims.places import mentions
+
+    codes = [m.code for m in mentions(description) if len(m.code) == 3 and m.code.isupper()]
+    return codes[0] if codes else None
+
+
+def _iom_incidents(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Each Mediterranean incident: series ``iom.incident_<Web ID>.deaths``, ``.missing`` and ``.dead_and_missing``,
+    dated on its reported date, located in the country of the first place its description names ("Off the coast
+    of Bodrum"); incidents whose country cannot be read are left out."""
+    source = SOURCES["iom_missing_migrants"]
+    med = table[table["Region of Incident"].str.contains(_IOM_INCIDENT_REGION, na=False)]
+    if med.empty:
+        return pd.DataFrame()
+    country = med["Location Description"].fillna("").map(_first_country)
+    med = med[country.notna()]
+    day = dates(med, "Reported Date", path, fmt="%d-%b-%y", example="9-Jul-19")
+    parts = []
+    for measure, column in _IOM_INCIDENT_FIGURES:
+        value = numbers(med, column, path)
+        rows = med.assign(value=value)[value.notna()]
+        parts.append(
+            draft(
+                rows,
+                series_id="iom.incident_" + rows["Web ID"].astype(str).str.strip() + "." + measure,
+                measure=measure,
+                location=country[rows.index],
+                date=day[rows.index],
+                value=rows["value"],
+                cumulative=False,
+                publisher=source.publisher,
+                dataset=source.dataset,
+                definition=f"{measure.replace('_', ' ')} of one incident: "
+                + rows["Location Description"].str.strip(),
+                url=source.cite_url,
+                retrieved=source.retrieved,
+            )
+        )
+    return pd.concat(parts)
 
 
 def load_published_death_tolls(path: Path) -> pd.DataFrame:

@@ -37,6 +37,10 @@ NO_WAR: Final = dt.date(1800, 1, 1)
 _PREWAR_REACH: Final = 40
 #: A clause opened by a participle, which tells what the clause before it did: ", killing [12]", ", leaving [30]".
 _PARTICIPLE_CLAUSE: Final = re.compile(r",\s+[a-z]+ing\b")
+#: An aside between a count and its predicate: ", including 4 children," (up to its closing comma).
+_APPOSITIVE: Final = re.compile(
+    r",\s+(?:including|among them|of whom|many of them|most of them)\b[^,;:]{0,80}(?=,)"
+)
 #: How long an opening phrase that names the day may be: "On Wednesday alone," (characters).
 _OPENING_REACH: Final = 30
 #: Measures that a place of detention defines rather than narrows.
@@ -63,10 +67,15 @@ class ScopeReader:
             return None
         total = "stock" if spec.stock else "period"
         lo, hi = sent.clause(text, span)
-        if _PARTICIPLE_CLAUSE.match(text, lo) is not None:
-            lo = sent.clause(text, (lo, lo))[
-                0
-            ]  # ", killing all [five] on board": the event of the clause before
+        if (
+            _PARTICIPLE_CLAUSE.match(text, lo) is not None
+        ):  # ", killing all [five]": the clause before's event
+            lo = sent.clause(text, (lo, lo))[0]
+        aside = _APPOSITIVE.match(text, hi)
+        if (
+            aside is not None
+        ):  # "[22] refugees, including 4 children, died on Tuesday": the predicate after it
+            hi = sent.clause(text, (aside.end() + 1, aside.end() + 1))[1]
         near = (max(lo, span[0] - _EVENT_REACH), min(hi, span[1] + _EVENT_REACH))
         if self.periods.search(text, *near) is not None or _YEAR.search(text, *near) is not None:
             return total

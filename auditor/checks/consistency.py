@@ -28,6 +28,7 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.intervals import claim_intervals, overlaps
+from auditor.checks.quantities import definite, incident_key, quantity_key
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 from auditor.claims import places
@@ -52,46 +53,6 @@ def with_intervals(claims: pd.DataFrame, approx_margin: float, open_slack: float
     """``claims`` with the interval columns of :func:`claim_intervals` and ``point``."""
     intervals = claim_intervals(claims, approx_margin=approx_margin, open_slack=open_slack)
     return pd.concat([claims, intervals], axis=1).assign(point=point(claims))
-
-
-def incident_key(claims: pd.DataFrame) -> pd.Series:
-    """What an event count can be compared with: the counts of its own sentence (an article's events are mostly
-    different incidents: "UNICEF said 25 casualties" and "airstrikes killed 58" elsewhere); "" for totals."""
-    if "scope" not in claims.columns:
-        return pd.Series("", index=claims.index, dtype="object")
-    event = claims["scope"].eq("event").fillna(False).astype(bool)
-    return claims["sentence"].astype(str).where(event, "")
-
-
-def definite(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims precise enough to contradict another: no vague quantity ("scores of", "millions"), and no part
-    that the sentence itself narrows (``qualifier`` subset: deaths in one prison)."""
-    vague = (
-        (claims["comparator"] == "range")
-        & claims["approx"].fillna(False).astype(bool)
-        & claims["value"].isna()
-    )
-    subset = claims["qualifier"].eq("subset").fillna(False) if "qualifier" in claims.columns else False
-    return claims[~(vague | subset)]
-
-
-def quantity_key(claims: pd.DataFrame, generic: Sequence[str]) -> pd.DataFrame:
-    """Columns that identify "the same quantity": measure, counted group (generic nouns folded), place, origin,
-    period, unit and, for an event count, its sentence (missing values as empty strings so that they join)."""
-    counted = claims["counted"].fillna("").str.lower().str.strip()
-    counted = counted.where(~counted.isin(list(generic)), "")
-    return pd.DataFrame(
-        {
-            "k_incident": incident_key(claims),
-            "k_measure": claims["measure"].fillna("").astype(str),
-            "k_counted": counted.astype(str),
-            "k_place": claims["place"].fillna("").astype(str),
-            "k_origin": claims["origin"].fillna("").astype(str),
-            "k_as_of": pd.to_datetime(claims["as_of"]).dt.strftime("%Y-%m-%d").fillna(""),
-            "k_unit": claims["unit"].fillna("").astype(str),
-        },
-        index=claims.index,
-    )
 
 
 #: Columns a pair of claims carries (``_a``/``_b``); the rest (the sentence...) is left behind for speed.

@@ -20,6 +20,11 @@ from auditor.claims.context.words import Grammar, alternation
 
 #: A demonym that describes a thing ("a Turkish beach") places a number only this close (characters).
 _ADJECTIVE_REACH: Final = 40
+#: A new predicate after the number: the place it takes as its object is not the number's ("killed [100,000]
+#: people and divided the Middle East"; but "killed [250,000] and displaced 11 million in Syria" is in Syria).
+_NEXT_PREDICATE: Final = re.compile(
+    r"\s(?:and|but|while)\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|left|sent|drove|driven|made|put|forced)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,15 @@ class PlaceReader:
         ``adjective`` tells a demonym that describes a thing ("a Turkish beach"): it places only a number near it."""
         clause = sent.clause(text, span)
         anchor = counted[1] if counted is not None and counted[1] > span[1] else span[1]
+        after = _NEXT_PREDICATE.search(text, anchor, sent.end)
         inside: str | None = None
         origin: str | None = None
         places = sent.places
         if sent.attributions:  # a place in the source is the speaker ("Russia said ..."), not where
             places = [p for p in places if not any(a <= p.start < b for a, b, _ in sent.attributions)]
+        if after is not None:
+            end = after.end()
+            places = [p for p in places if p.start < end or text[end : p.start].strip() not in ("", "the")]
         for place in places:
             if counted is not None and place.start >= counted[0] and place.end <= counted[1]:
                 inside = inside or place.code

@@ -124,7 +124,6 @@ def command(
         raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
     rules = load_rules(rules_dir)
     reference = load_reference_with_shipped(references, shipped=not no_default_reference)
-
     failures = 0
 
     def report(error: DocumentError) -> None:

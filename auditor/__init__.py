@@ -19,6 +19,7 @@ Who owns what (each stage imports only the ones before it):
   reference table; it returns findings and one verdict per claim.
 - :mod:`auditor.report` renders HTML, charts and CSV; nothing else renders.
 - :mod:`auditor.history` runs the audit job and keeps its history in DuckDB.
+- :mod:`auditor.cluster` runs extract and check on a Dask cluster (``--dask``), one Parquet file per part.
 - :mod:`auditor.commands` holds one click command per module; :mod:`auditor.cli` is the group.
 - The Python API: :func:`extract_claims` (:mod:`auditor.claims.extract`), then :func:`check`, :func:`plot` and
   ``Result.to_html`` (:mod:`auditor.api`), each the command line's code for ``extract``, ``check``, ``plot`` and

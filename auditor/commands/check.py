@@ -18,11 +18,15 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from auditor.commands.options import (
+    DaskSettings,
     batch_size_option,
+    dask_options,
+    dask_settings,
     date_option,
     fail_on_option,
     jobs_option,
@@ -55,6 +59,32 @@ class _Undated:
                 "give one with --date YYYY-MM-DD, or a date field in JSONL",
                 err=True,
             )
+
+
+def _on_dask(params: dict[str, Any], settings: DaskSettings) -> int:
+    """Run the check on Dask (see :mod:`auditor.cluster.run`), print its coverage line; the exit status."""
+    from auditor.cluster.run import run_on_dask
+    from auditor.cluster.tasks import Job
+
+    job = Job(
+        "check",
+        str(settings.out),
+        params["all_numbers"],
+        params["as_of"],
+        params["date_order"],
+        params["max_doc_bytes"],
+        params["batch_size"],
+        str(params["rules_dir"]) if params["rules_dir"] else None,
+        tuple(str(r) for r in params["references"]),
+        shipped_reference=not params["no_default_reference"],
+    )
+    run = run_on_dask(job, params["paths"], settings.address, settings.part_size)
+    click.echo(run.coverage.line(), err=True)
+    if job.as_of is None:
+        undated = _Undated()
+        undated.seen = run.undated
+        undated.note()
+    return run.exit_code(params["fail_on"])
 
 
 @click.command(
@@ -92,6 +122,7 @@ class _Undated:
 @jobs_option
 @output_option
 @max_doc_bytes_option
+@dask_options
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -120,6 +151,8 @@ def command(
     from auditor.report.terminal import TerminalReport, console_for
     from auditor.schemas import SEVERITIES, ClaimsSchema, columns
 
+    if (settings := dask_settings(ctx, exclusive=("fmt", "output", "only"))) is not None:
+        ctx.exit(_on_dask(ctx.params, settings))
     if output is not None and not output.parent.is_dir():
         raise UsageError("--output", str(output), reason=f"folder {str(output.parent)!r} does not exist")
     rules = load_rules(rules_dir)

@@ -12,6 +12,8 @@ import click
 
 from auditor.commands.options import (
     batch_size_option,
+    dask_options,
+    dask_settings,
     date_option,
     jobs_option,
     max_doc_bytes_option,
@@ -52,6 +54,7 @@ MAX_ROWS_PER_TABLE = 20_000
 @jobs_option
 @output_option
 @max_doc_bytes_option
+@dask_options
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -71,6 +74,13 @@ def command(
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
     from auditor.checks.batch_jobs import FailedBatches, extracted
+
+    if (settings := dask_settings(ctx, exclusive=("fmt", "output"))) is not None:
+        from auditor.cluster.run import run_on_dask
+        from auditor.cluster.tasks import Job
+
+        job = Job("extract", str(settings.out), all_numbers, as_of, date_order, max_doc_bytes, batch_size)
+        ctx.exit(run_on_dask(job, paths, settings.address, settings.part_size).exit_code())
 
     failures = 0
 

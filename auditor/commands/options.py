@@ -1,11 +1,13 @@
 """Command-line options that several commands share, declared once (``--date`` with ``--date-order``,
-``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``, ``--jobs``, ``--max-doc-bytes``), and sizes
+``--reference``, ``--rules``, ``--fail-on``, ``--output``, ``--batch-size``, ``--jobs``, ``--max-doc-bytes``, the
+``--dask`` block), and sizes
 such as ``5MB`` read for them."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,3 +164,68 @@ def jobs_option(func: F) -> F:
         metavar="N",
         help="Worker processes, each taking whole batches (0: one per core). The output is the same as with 1.",
     )(func)
+
+
+@dataclass(frozen=True, slots=True)
+class DaskSettings:
+    """``--dask ADDRESS``, ``--out DIR`` and ``--part-size`` (in bytes) of a command run on Dask."""
+
+    address: str
+    out: Path
+    part_size: int
+
+
+_DASK_META = "auditor.dask"
+
+
+def _keep(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep a ``--dask`` block value in ``ctx.meta`` (the block is not passed to the command function)."""
+    if param.name == "part_size":
+        value = read_size(ctx, param, value)
+    ctx.meta.setdefault(_DASK_META, {})[param.name] = value
+    return value
+
+
+def dask_options(func: F) -> F:
+    """``--dask ADDRESS``, ``--out DIR`` and ``--part-size SIZE``, read back with :func:`dask_settings`."""
+    func = click.option(
+        "--part-size",
+        default="32MB",
+        show_default=True,
+        callback=_keep,
+        expose_value=False,
+        metavar="SIZE",
+        help="With --dask: input bytes per part (one task, one Parquet file each).",
+    )(func)
+    func = click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        callback=_keep,
+        expose_value=False,
+        help="With --dask: the folder of the Parquet dataset (claims/part-*.parquet, one file per part).",
+    )(func)
+    return click.option(
+        "--dask",
+        metavar="ADDRESS",
+        callback=_keep,
+        expose_value=False,
+        help="Run on a Dask scheduler (tcp://host:8786) or on N local worker processes (local:N); writes "
+        "Parquet under --out. Needs: pip install 'auditor[dask]'.",
+    )(func)
+
+
+def dask_settings(ctx: click.Context, *, exclusive: Sequence[str]) -> DaskSettings | None:
+    """The ``--dask`` block when ``--dask`` was given (None otherwise). ``--dask`` and ``--out`` come together
+    and without the output options named in ``exclusive`` (parameter names); else a :class:`UsageError`."""
+    given = ctx.meta.get(_DASK_META, {})
+    dask, out = given.get("dask"), given.get("out")
+    if (dask is None) != (out is None):
+        option, missing = ("--dask", "--out") if out is None else ("--out", "--dask")
+        raise UsageError(option, dask if out is None else str(out), reason=f"needs {missing} as well")
+    if dask is None or out is None:
+        return None
+    for name in exclusive:
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            option = "--" + ("format" if name == "fmt" else name.replace("_", "-"))
+            raise UsageError(option, ctx.params[name], reason="--dask writes Parquet under --out instead")
+    return DaskSettings(str(dask), Path(out), int(given["part_size"]))

@@ -184,7 +184,9 @@ def _missing(path: Path) -> str:
     return f"broken symbolic link to {str(path.readlink())!r}, which does not exist"
 
 
-def _walk(folder: Path, ancestors: frozenset[str]) -> Iterator[Path | DocumentError]:
+def _walk(
+    folder: Path, ancestors: frozenset[str], suffixes: Sequence[str] = SUFFIXES
+) -> Iterator[Path | DocumentError]:
     """The article files under ``folder``, depth-first in sorted order (a folder's files, then its folders),
     without hidden entries or READMEs. Links to folders are followed, except one leading back to a folder being
     read (a loop): that link, and a folder that cannot be listed, are errors."""
@@ -203,10 +205,10 @@ def _walk(folder: Path, ancestors: frozenset[str]) -> Iterator[Path | DocumentEr
     for entry in entries:
         if _is_folder(entry):
             folders.append(Path(entry.path))
-        elif not entry.name.upper().startswith("README.") and Path(entry.name).suffix.lower() in SUFFIXES:
+        elif not entry.name.upper().startswith("README.") and Path(entry.name).suffix.lower() in suffixes:
             yield Path(entry.path)
     for inner in folders:
-        yield from _walk(inner, ancestors | {real})
+        yield from _walk(inner, ancestors | {real}, suffixes)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -332,9 +334,10 @@ def _read_stdin(reading: _Reading) -> Iterator[_Item]:
 # --- JSONL --------------------------------------------------------------------------------------------------
 
 
-def _read_jsonl(lines: Iterable[bytes], where: str, reading: _Reading) -> Iterator[_Item]:
-    """One document per non-blank line; a binary stream stops at its first NUL byte with one error."""
-    for number, line in enumerate(lines, start=1):
+def _read_jsonl(lines: Iterable[bytes], where: str, reading: _Reading, first: int = 1) -> Iterator[_Item]:
+    """One document per non-blank line (numbered from ``first``); a binary stream stops at its first NUL byte
+    with one error."""
+    for number, line in enumerate(lines, start=first):
         raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
         if b"\x00" in raw:
             yield DocumentError(

@@ -1,0 +1,213 @@
+"""``auditor extract|check PATH... --dask ADDRESS --out DIR``: the run on a Dask cluster, seen from the client.
+
+The client plans the parts (:func:`auditor.io.parts.plan_parts`: it reads no document), sends one task per
+part (:func:`auditor.cluster.tasks.run_part`) to the scheduler at ``ADDRESS`` (``tcp://host:8786``) or to a
+``distributed.LocalCluster`` of ``N`` worker processes it starts for ``local:N``, and prints what each part
+reports as it finishes: its bad documents (``error: FILE:LINE: reason``) and warnings. A part that fails (an
+internal error, a worker lost more often than the scheduler allows) is reported with its place in the sources
+and the other parts still complete. Workers must see the sources, the rules, the reference files and ``DIR`` at
+the same paths (one machine, or a shared file system).
+
+Ids must be unique across parts, as across the files of a local run; an id read by two parts is reported as an
+error (exit status 2) and, unlike a local run, kept in both parts' rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import click
+
+from auditor.checks.presentation import Coverage
+from auditor.cluster.tasks import Job, PartResult, checking_data, run_part
+from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, DocumentError, UsageError
+from auditor.io import parquet_parts as parquet
+from auditor.io.destinations import open_text
+from auditor.io.parts import Part, plan_parts
+from auditor.schemas import SEVERITIES
+
+INSTALL: Final = "pip install 'auditor[dask]'"
+_LOCAL: Final = re.compile(r"local:(\d+)")
+_REMOTE: Final = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://\S+")
+
+
+@dataclass(slots=True)
+class DaskRun:
+    """What a run did, part by part (``failed``: the parts that raised, with their message)."""
+
+    parts: list[Part]
+    results: dict[int, PartResult] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)
+    bad: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
+    worst: int = -1
+    undated: int = 0
+
+    def exit_code(self, fail_on: str = "never") -> int:
+        """3 when a part failed, else 2 for bad documents, else 1 when a finding reaches ``fail_on``, else 0."""
+        if self.failed:
+            return EXIT_INTERNAL
+        if self.bad:
+            return EXIT_BAD_INPUT
+        if fail_on != "never" and self.worst >= SEVERITIES.index(fail_on):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def summary(self) -> str:
+        """``dask: 12 parts · 4,000 documents · 9,120 rows · 1 part failed``."""
+        docs = sum(r.documents for r in self.results.values())
+        rows = sum(r.rows for r in self.results.values())
+        line = f"dask: {len(self.parts):,} parts · {docs:,} documents · {rows:,} rows"
+        return line + (f" · {len(self.failed):,} parts failed" if self.failed else "")
+
+
+def check_address(address: str) -> str:
+    """``address`` when it is ``local:N`` (N >= 1) or a scheduler URL; else a :class:`UsageError`."""
+    local = _LOCAL.fullmatch(address)
+    if (local and int(local.group(1)) >= 1) or _REMOTE.fullmatch(address):
+        return address
+    raise UsageError(
+        "--dask", address, reason="allowed: a scheduler address such as tcp://host:8786, or local:N"
+    )
+
+
+@contextmanager
+def dask_client(address: str) -> Iterator[Any]:
+    """A ``distributed.Client`` on ``address`` (for ``local:N``, on a LocalCluster it starts and stops); a
+    :class:`UsageError` saying how to install Dask when it is missing."""
+    check_address(address)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError(
+            "--dask", address, reason=f"Dask is not installed; install it with: {INSTALL}"
+        ) from None
+    local = _LOCAL.fullmatch(address)
+    if local is None:
+        with Client(address, timeout="30s") as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=int(local.group(1)),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
+            memory_limit=0,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _to_stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def run_on_dask(
+    job: Job,
+    sources: Sequence[str],
+    address: str,
+    part_bytes: int,
+    echo: Callable[[str], None] = _to_stderr,
+) -> DaskRun:
+    """Run ``job`` over ``sources`` on ``address``, writing its Parquet dataset under ``job.out``; ``echo``
+    prints one message (an error, a warning, the summary line; default: to standard error)."""
+    check_address(address)
+    if job.command == "check":
+        checking_data(
+            job.rules_dir, job.references, job.shipped_reference
+        )  # bad rules stop here, not per part
+    out = Path(job.out)
+    bad = 0
+
+    def unreadable(error: DocumentError) -> None:
+        nonlocal bad
+        bad += 1
+        echo(f"error: {error}")
+
+    parts = plan_parts(sources, part_bytes, unreadable)
+    _clear(out)
+    run = DaskRun(parts, bad=bad)
+    with dask_client(address) as client:
+        from distributed import as_completed
+
+        futures = {client.submit(run_part, job, i, p, pure=False): i for i, p in enumerate(parts)}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                _add(run, future.result(), echo)
+            except Exception as exc:
+                run.failed[index] = f"{type(exc).__name__}: {exc}"
+                echo(
+                    f"internal error: part {index} ({parts[index].name()}): {run.failed[index]}; its rows are "
+                    "missing, the other parts are complete. This is a bug, please report it."
+                )
+    _duplicates(run, echo)
+    _write_manifest(out, job, sources, run)
+    echo(f"{run.summary()} · written to {out}")
+    return run
+
+
+def _add(run: DaskRun, result: PartResult, echo: Callable[[str], None]) -> None:
+    run.results[result.index] = result
+    for message in result.warnings:
+        echo(f"warning: {message}")
+    for message in result.errors:
+        echo(f"error: {message}")
+    run.bad += len(result.errors)
+    if result.coverage is not None:
+        for name in ("found", "checked", "attention", "not_checkable"):
+            setattr(run.coverage, name, getattr(run.coverage, name) + getattr(result.coverage, name))
+    run.worst = max(run.worst, result.worst)
+    run.undated += result.undated
+
+
+def _duplicates(run: DaskRun, echo: Callable[[str], None]) -> None:
+    """Report each id read by more than one part (by the later parts)."""
+    first: dict[str, int] = {}
+    for index in sorted(run.results):
+        for doc_id in run.results[index].ids:
+            seen = first.setdefault(doc_id, index)
+            if seen != index:
+                run.bad += 1
+                echo(
+                    f"error: part {index} ({run.parts[index].name()}): duplicate document id {doc_id!r}, also "
+                    f"in part {seen}; ids must be unique (its rows are in both parts)"
+                )
+
+
+def _clear(out: Path) -> None:
+    """Remove the part files and manifest of an earlier run in ``out``, so the folder holds one run."""
+    if out.exists() and not out.is_dir():
+        raise UsageError("--out", str(out), reason="is a file; give a folder (created when missing)")
+    for table in (parquet.CLAIMS, parquet.DOCUMENTS):
+        for path in parquet.part_files(out / table):
+            path.unlink()
+    (out / parquet.MANIFEST).unlink(missing_ok=True)
+
+
+def _write_manifest(out: Path, job: Job, sources: Sequence[str], run: DaskRun) -> None:
+    parts = []
+    for index, part in enumerate(run.parts):
+        result = run.results.get(index)
+        parts.append(
+            {
+                "file": parquet.part_name(index),
+                "source": part.name(),
+                "documents": result.documents if result else None,
+                "rows": result.rows if result else None,
+                "errors": len(result.errors) if result else None,
+                "failed": run.failed.get(index),
+            }
+        )
+    manifest = {"command": job.command, "sources": list(sources), "complete": not run.failed, "parts": parts}
+    with open_text(out / parquet.MANIFEST, make_parents=True) as stream:
+        json.dump(manifest, stream, indent=1)
+        stream.write("\n")

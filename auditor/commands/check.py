@@ -143,7 +143,6 @@ def command(
     max_doc_bytes: int,
 ) -> None:
     """Check the numbers in the articles at PATH... (files, folders, JSONL batches, or - for stdin)."""
-    # heavy modules load only when the command runs
     from auditor.checks import load_rules
     from auditor.checks import presentation as present
     from auditor.checks.batch_jobs import FailedBatches, checked
@@ -197,7 +196,6 @@ def command(
         click.echo(coverage.line(), err=True)
     if as_of is None:
         undated.note()
-
     if failed.count:
         ctx.exit(EXIT_INTERNAL)
     if failures:

@@ -261,7 +261,7 @@ def run_audit(
             status = exit_status(
                 findings["severity"], options.fail_on, bad_documents=tally.bad, failed_documents=tally.failed
             )
-            info = _run_info(run_id, started, rules, options, prints)
+            info = audit_run_info(run_id, started, rules, options, prints)
             report = reporting.render_run_report(
                 options.out / run_id,
                 run=info,
@@ -394,9 +394,10 @@ def sweep_staging(out: Path, store: AuditStore) -> None:
             path.unlink(missing_ok=True)
 
 
-def _run_info(
+def audit_run_info(
     run_id: str, started: datetime, rules: RuleSet, options: AuditOptions, prints: Fingerprint
 ) -> RunInfo:
+    """The methods footer of an audit run (or a recheck) with these options."""
     return run_info(
         run_id,
         started,

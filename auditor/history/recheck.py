@@ -22,8 +22,15 @@ from auditor import report as reporting
 from auditor.checks import engine
 from auditor.checks.rules import RuleSet
 from auditor.errors import EXIT_INTERNAL
-from auditor.history.audit import AuditOptions, concat_rows, exit_status, sweep_staging, worst_severity
-from auditor.history.methods import Fingerprint, run_info
+from auditor.history.audit import (
+    AuditOptions,
+    audit_run_info,
+    concat_rows,
+    exit_status,
+    sweep_staging,
+    worst_severity,
+)
+from auditor.history.methods import Fingerprint
 from auditor.history.store import AuditStore, RunCounts, RunTables
 from auditor.report.verdicts import Coverage
 from auditor.schemas import SEVERITIES, FindingsSchema, VerdictsSchema, empty, validate
@@ -128,15 +135,7 @@ def run_recheck(options: AuditOptions) -> RecheckResult:
             verdicts, findings = _check_again(store, run_id, todo, before, rules, references, options)
             counts = RunCounts(documents_read=len(todo), claims=len(verdicts), findings=len(findings))
             status = exit_status(findings["severity"], options.fail_on, bad_documents=0)
-            info = run_info(
-                run_id,
-                started,
-                rules,
-                rules_dir=options.rules,
-                references=options.references,
-                default_reference=options.default_reference,
-                prints=prints,
-            )
+            info = audit_run_info(run_id, started, rules, options, prints)
             report = reporting.render_run_report(
                 options.out / run_id,
                 run=info,

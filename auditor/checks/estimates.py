@@ -61,13 +61,12 @@ def estimates_disagree(data: CheckInput, params: Params) -> pd.DataFrame:
         return raw_findings([])
     slack = params.number("open_slack")
     rows = rows.assign(fits=classify(rows, 1.0, slack).isin(_MATCHES), estimate=rows["spec_id"].isin(upper))
-    stated = rows["ref_high"].fillna(rows["ref_value"]).where(rows["ref_high"].notna(), rows["ref_value"])
+    stated = rows["ref_high"].fillna(rows["ref_value"])
     rows = rows.assign(above=rows["round_low"] > stated * (1 + params.number("material")))
-    fits = rows.groupby(KEYS)["fits"].transform("any")
     counted_fits = (
         (rows["fits"] & ~rows["estimate"]).groupby([rows["doc_id"], rows["claim_id"]]).transform("any")
     )
-    estimates = rows[rows["estimate"] & rows["fits"] & fits & ~counted_fits]
+    estimates = rows[rows["estimate"] & rows["fits"] & ~counted_fits]
     counts = rows[~rows["estimate"] & rows["above"]]
     both = estimates.merge(counts, on=KEYS, suffixes=("", "_count"))
     if both.empty:

@@ -30,14 +30,23 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().replace("centre", "center").split())
 
 
+#: A run of capitalised words ("United Nations"), whose initials may stand for an acronym of the publisher.
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+
 def _names(sentence: object, publisher: object) -> bool:
-    """Whether the sentence names the publisher: its name (British or American spelling), or the initials of
-    its capitalised words ("SCPR")."""
+    """Whether the sentence names the publisher: its name (British or American spelling), the initials of its
+    capitalised words ("SCPR"), or an acronym in its name, spelt out or not ("UN" in "UN Special Envoy for
+    Syria": "the UN" or "the United Nations")."""
     text, name = str(sentence), str(publisher)
-    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
     if _plain(name) in _plain(text):
         return True
-    return len(initials) >= 2 and re.search(rf"\b{re.escape(initials)}\b", text) is not None
+    acronyms = {w for w in name.split() if len(w) >= 2 and w.isupper()}
+    acronyms.add("".join(w[0] for w in name.split() if w[:1].isupper()))
+    spelt = {"".join(w[0] for w in run.split()) for run in _NAME_RUN.findall(text)}
+    return any(
+        len(a) >= 2 and (a in spelt or re.search(rf"\b{re.escape(a)}\b", text) is not None) for a in acronyms
+    )
 
 
 @register_check(
@@ -62,9 +71,15 @@ def estimates_disagree(data: CheckInput, params: Params) -> pd.DataFrame:
     slack = params.number("open_slack")
     rows = rows.assign(fits=classify(rows, 1.0, slack).isin(_MATCHES), estimate=rows["spec_id"].isin(upper))
     stated = rows["ref_high"].fillna(rows["ref_value"])
-    rows = rows.assign(above=rows["round_low"] > stated * (1 + params.number("material")))
+    # "around 400,000" claims 400,000, not its lowest reading
+    claimed = rows["point"].fillna(rows["round_low"])
+    rows = rows.assign(above=claimed > stated * (1 + params.number("material")))
+    # A documented count stated well below the claim does not back it, even when its wording is open-ended
+    # ("more than 320,000" fits "more than 400,000" only as a bound).
     counted_fits = (
-        (rows["fits"] & ~rows["estimate"]).groupby([rows["doc_id"], rows["claim_id"]]).transform("any")
+        (rows["fits"] & ~rows["estimate"] & ~rows["above"])
+        .groupby([rows["doc_id"], rows["claim_id"]])
+        .transform("any")
     )
     estimates = rows[rows["estimate"] & rows["fits"] & ~counted_fits]
     counts = rows[~rows["estimate"] & rows["above"]]

@@ -7,9 +7,14 @@ phrase are in ``rules/grammar.yaml``; the counted nouns in ``rules/measures.yaml
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from typing import Final
 
 from auditor.claims.context.words import ACRONYM, CLOSERS, RUN, Grammar, participle, plural_noun
+
+_DIGITS: Final = re.compile(r"\d+(?:[.,]\d+)?")
+_PERCENT: Final = re.compile(r"\d+(?:[.,]\d+)?%")
 
 
 class CountedReader:
@@ -96,6 +101,22 @@ class CountedReader:
             i -= 1
         return i
 
+    def _skip_change(self, raw: list[str], i: int) -> int:
+        """Before "to [level]", a change stated in percent has the same subject: "imports fell 3.2 pct to
+        [7.33 billion]" counts imports. The index of the word before that change (``i`` when there is none)."""
+        links = self.grammar.links
+        if i >= 1 and _PERCENT.fullmatch(raw[i]) and raw[i - 1].lower() in links:
+            j = i - 1  # "fell 3.2%"
+        elif i >= 2 and raw[i].lower() in ("pct", "percent") and _DIGITS.fullmatch(raw[i - 1]):
+            j = i - 2  # "fell 3.2 pct"
+        else:
+            return i
+        if j < 0 or raw[j].lower() not in links:
+            return i
+        while j >= 0 and raw[j].lower() in links:
+            j -= 1
+        return j
+
     def before(self, text: str, start: int, pos: int) -> tuple[str, tuple[int, int]] | None:
         """The subject of a copular or toll form: "the death toll rose to [70]", "unemployment was [5%]"."""
         g = self.grammar
@@ -111,6 +132,7 @@ class CountedReader:
             i -= 1
         if not links:
             return None
+        i = self._skip_change(raw, i)
         words: list[str] = []
         while i >= 0 and len(words) < 10:
             word = raw[i]

@@ -18,35 +18,13 @@ import pandas as pd
 from auditor.checks import messages as say
 from auditor.checks.against_reference import paired
 from auditor.checks.comparison import KEYS, READING_PARAMS, classify, source_label
+from auditor.checks.publishers import names_publisher
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 
 _MATCHES = ("matches", "matches_within_rounding")
 #: The sentence already says the figure is one of several estimates: "with some estimates suggesting 470,000".
 _ESTIMATES = re.compile(r"\b(?:some|other|several|many|higher|various)\s+estimates\b", re.IGNORECASE)
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.lower().replace("centre", "center").split())
-
-
-#: A run of capitalised words ("United Nations"), whose initials may stand for an acronym of the publisher.
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-
-
-def _names(sentence: object, publisher: object) -> bool:
-    """Whether the sentence names the publisher: its name (British or American spelling), the initials of its
-    capitalised words ("SCPR"), or an acronym in its name, spelt out or not ("UN" in "UN Special Envoy for
-    Syria": "the UN" or "the United Nations")."""
-    text, name = str(sentence), str(publisher)
-    if _plain(name) in _plain(text):
-        return True
-    acronyms = {w for w in name.split() if len(w) >= 2 and w.isupper()}
-    acronyms.add("".join(w[0] for w in name.split() if w[:1].isupper()))
-    spelt = {"".join(w[0] for w in run.split()) for run in _NAME_RUN.findall(text)}
-    return any(
-        len(a) >= 2 and (a in spelt or re.search(rf"\b{re.escape(a)}\b", text) is not None) for a in acronyms
-    )
 
 
 @register_check(
@@ -92,7 +70,7 @@ def estimates_disagree(data: CheckInput, params: Params) -> pd.DataFrame:
     for row in records(both):
         told = f"{row['sentence']} {row['attribution'] if isinstance(row['attribution'], str) else ''}"
         named = publishers.get((row["doc_id"], row["claim_id"]), [])
-        if _ESTIMATES.search(told) or any(_names(told, p) for p in named):
+        if _ESTIMATES.search(told) or any(names_publisher(told, str(p)) for p in named):
             continue  # the sentence says whose estimate it is (any estimate's publisher), or that it is one
         out.append(
             {

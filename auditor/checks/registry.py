@@ -54,6 +54,7 @@ _BUILTIN_MODULES: Final = (
     "auditor.checks.population",
     "auditor.checks.shares",
     "auditor.checks.estimates",
+    "auditor.checks.attributed",
     "auditor.checks.incidents",
 )
 

@@ -10,6 +10,10 @@ from typing import Final
 _NAME_RUN: Final = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
+#: An acronym written with dots ("U.N.", "U.S.").
+_DOTTED: Final = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
 def _plain(text: str) -> str:
     return " ".join(text.lower().replace("centre", "center").split())
 
@@ -21,6 +25,7 @@ def names_publisher(text: str, publisher: str) -> bool:
     Syria": "the UN", "UN figures" or "the United Nations")."""
     if _plain(publisher) in _plain(text):
         return True
+    text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "the U.N." names the UN
     words = publisher.split()
     acronyms = {w for w in words if len(w) >= 2 and w.isupper()}
     acronyms.add("".join(w[0] for w in words if w[:1].isupper()))

@@ -140,9 +140,11 @@ def run_on_dask(
 
         futures = {client.submit(run_part, job, i, p, pure=False): i for i, p in enumerate(parts)}
         for future in as_completed(futures):
-            index = futures[future]
+            # the part's result leaves the worker once read: a worker's memory stays that of one part
+            index = futures.pop(future)
             try:
                 _add(run, future.result(), echo)
+                future.release()
             except Exception as exc:
                 run.failed[index] = f"{type(exc).__name__}: {exc}"
                 echo(

@@ -111,11 +111,13 @@ def test_every_noun_is_reachable(reader: ContextReader, measure: str, noun: str,
 @pytest.mark.parametrize(("measure", "trigger", "kind"), list(_trigger_cases()))
 def test_every_trigger_is_reachable(reader: ContextReader, measure: str, trigger: str, kind: str) -> None:
     """Each trigger gives its measure to a number with no telling noun of its own, after the number ("1,000
-    people fled") or, for an event verb, as the verb whose object it is ("the shelling wounds 1,000 people")."""
+    people fled") or, for an event or a group of people, as the verb whose object it is ("the shelling wounds
+    1,000 people", "the town is home to 1,000 people")."""
     number = {"count": "1,000", "money": "$5bn", "percent": "5%", "percentage_point": "2 points"}[kind]
     head = " people" if kind == "count" else ""
     frames = [f"Reports said {number}{head} {trigger}, sources said."]
-    if default_measures().measures[measure].event:
+    spec = default_measures().measures[measure]
+    if spec.event or spec.people:
         frames.append(f"Reports said the attack {trigger} {number}{head}, sources said.")
     got = [_read(reader, frame, number, kind) for frame in frames]
     assert measure in {g.measure for g in got}, got

@@ -89,6 +89,11 @@ class MeasureReader:
             return measure
         subject_read = counted is not None and counted[1][0] < span[0]
         if measure is None and generic and not subject_read:
+            # a trigger right before the number is its verb, not a subject's link: "home to [60,000] people"
+            preceding = text[sent.start : span[0]].split()
+            adjacent = self._object_of(self._hits(text, sent, triggers=True), preceding, kind, people=True)
+            if adjacent is not None:
+                return adjacent
             before = self.counted.before(text, sent.start, span[0])
             if before is not None:
                 found, _ = self.noun_measure(before[0], kind)
@@ -127,9 +132,13 @@ class MeasureReader:
         hits = self._hits(text, sent, triggers=True)
         governed = self._object_of(hits, preceding, kind)
         if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
-            # a bare word quantity ("millions", "thousands"): only its own predicate, right after it ("millions
-            # more displaced"), never one of an earlier predicate ("killed 280,000 people and driven millions from their homes")
-            return self._pick(hits, first, after, after, after + 7, kind, words=sent.words)
+            # a bare word quantity ("millions", "thousands"): only its own predicate, the verb right before it
+            # ("killed 280,000 people and displaced [millions]") or the one right after it ("millions more
+            # displaced"), never one of an earlier predicate ("killed 280,000 people and driven millions from
+            # their homes")
+            return self._object_of(hits, preceding, kind, people=True) or self._pick(
+                hits, first, after, after, after + 7, kind, words=sent.words
+            )
         return governed or self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
 
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
@@ -161,9 +170,10 @@ class MeasureReader:
                 return name
         return None
 
-    def _object_of(self, hits: list[_Hit], before: list[str], kind: str) -> str | None:
+    def _object_of(self, hits: list[_Hit], before: list[str], kind: str, *, people: bool = False) -> str | None:
         """The event measure of a trigger verb right before the number, only lead-in words between ("killed at
-        least [14]", "wounds [19]", "rescued another [119]"); ``before``: the sentence's words before it."""
+        least [14]", "wounds [19]", "rescued another [119]"); ``before``: the sentence's words before it. With
+        ``people``, a measure of a group of people too ("displaced [millions]")."""
         first = len(before)
         best: _Hit | None = None
         for hit in hits:
@@ -173,7 +183,7 @@ class MeasureReader:
             m = self.lexicon.measures[name]
             gap = before[end - 1 : first]
             if (
-                m.event
+                (m.event or (people and m.people))
                 and kind in m.kinds
                 and all(w.lower() in self.grammar.lead_in for w in gap[1:])
                 and not any(w.endswith(_CLOSING) for w in gap)

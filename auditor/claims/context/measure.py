@@ -170,7 +170,9 @@ class MeasureReader:
                 return name
         return None
 
-    def _object_of(self, hits: list[_Hit], before: list[str], kind: str, *, people: bool = False) -> str | None:
+    def _object_of(
+        self, hits: list[_Hit], before: list[str], kind: str, *, people: bool = False
+    ) -> str | None:
         """The event measure of a trigger verb right before the number, only lead-in words between ("killed at
         least [14]", "wounds [19]", "rescued another [119]"); ``before``: the sentence's words before it. With
         ``people``, a measure of a group of people too ("displaced [millions]")."""

@@ -8,6 +8,8 @@ death toll rose to 70"). The nouns and trigger words are in ``rules/measures.yam
 
 from __future__ import annotations
 
+import re
+
 from auditor.claims.context.counted import CountedReader
 from auditor.claims.context.sentence import Sentence
 from auditor.claims.context.words import PUNCT, Grammar, plural, word_index
@@ -17,6 +19,7 @@ from auditor.claims.places import Gazetteer
 _Hit = tuple[int, int, str]
 
 #: A word ending with one of these closes the verb's phrase: "killed, [30] injured" is not "killed 30".
+_DIGITS = re.compile(r"\d[\d,.]*$")  # a count written in digits ("101", "1,200")
 _CLOSING = (",", ";", ":", ".", ")", "!", "?")
 
 
@@ -89,9 +92,10 @@ class MeasureReader:
             return measure
         subject_read = counted is not None and counted[1][0] < span[0]
         if measure is None and generic and not subject_read:
-            # a trigger right before the number is its verb, not a subject's link: "home to [60,000] people"
-            preceding = text[sent.start : span[0]].split()
-            adjacent = self._object_of(self._hits(text, sent, triggers=True), preceding, kind, people=True)
+            # a trigger of a group of people right before the number is its verb, not a subject's link: "home to
+            # [60,000] people" (an event verb waits for the number's own participle: "killed [37] others injured")
+            hits = [h for h in self._hits(text, sent, triggers=True) if not lex.measures[h[2]].event]
+            adjacent = self._object_of(hits, text[sent.start : span[0]].split(), kind, people=True)
             if adjacent is not None:
                 return adjacent
             before = self.counted.before(text, sent.start, span[0])
@@ -123,7 +127,12 @@ class MeasureReader:
             hits = self._hits(text, sent, triggers=True)
             window = (first - 2, after + size + 5)  # an event in an earlier clause does not count
             picked = self._pick(hits, first, after, *window, kind, event=True, words=sent.words)
-            return picked or self._object_of(hits, preceding, kind) or measure
+            return (
+                picked
+                or self._object_of(hits, preceding, kind)
+                or self._shared_event(hits, sent.words or [], first, after + size, kind)
+                or measure
+            )
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)
             found = self._pick(nouns, first, after, first - 12, after + 12, kind)
@@ -168,6 +177,28 @@ class MeasureReader:
                 if nxt[:1].isdigit() or nxt in self.grammar.lead_in:
                     return None
                 return name
+        return None
+
+    def _shared_event(
+        self, hits: list[_Hit], words: list[str], first: int, end: int, kind: str
+    ) -> str | None:
+        """The event of a count coordinated with another that shares its predicate: "[37] government fighters and
+        101 militants have been killed" (the event after the second count), "cost the lives of 63 rebels and
+        [21] fighters" (the event before the first); words ``first`` to ``end`` are the number and its noun."""
+        measures = self.lexicon.measures
+        events = [h for h in hits if measures[h[2]].event and kind in measures[h[2]].kinds]
+        if end + 1 < len(words) and words[end] == "and" and _DIGITS.match(words[end + 1]):
+            later = [h for h in events if end + 2 < h[0] <= end + 10]
+            if later:
+                return min(later)[2]
+        if (
+            first >= 3
+            and words[first - 1] == "and"
+            and any(_DIGITS.match(w) for w in words[first - 4 : first - 1])
+        ):
+            earlier = [h for h in events if first - 10 <= h[1] <= first - 3]
+            if earlier:
+                return max(earlier, key=lambda h: h[1])[2]
         return None
 
     def _object_of(

@@ -20,7 +20,7 @@ from auditor.resources import rules_dir
 #: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
 RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+(?:[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})")
 ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
-TOKEN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")
+TOKEN: Final = re.compile(r"\s*((?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")  # "U.N." is one word
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
 PUNCT: Final = '.,;:!?"()[]“”‘’—–'
 CLOSERS: Final = frozenset(",;:.!?)]\"”’'")

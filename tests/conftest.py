@@ -53,3 +53,15 @@ def serve_client(serve_app: FastAPI) -> Iterator[TestClient]:
 
     with TestClient(serve_app, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def dask_cluster() -> Iterator[str]:
+    """The scheduler address of a Dask LocalCluster with two worker processes (started once per session)."""
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask is not installed (pip install 'auditor[dask]')"
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit=0
+    ) as local:
+        yield str(local.scheduler_address)

@@ -1,7 +1,7 @@
 """``extract|check --dask ADDRESS --out DIR`` on a LocalCluster of two worker processes.
 
-The cluster is started once for the module and the commands reach it by its ``tcp://`` address (starting
-workers costs seconds); one test starts its own with ``local:2``. Rows are compared with a local run's
+The cluster is started once for the session (``dask_cluster`` in conftest.py) and the commands reach it by
+its ``tcp://`` address (starting workers costs seconds); one test starts its own with ``local:2``. Rows are compared with a local run's
 ``--format jsonl`` output, written from the Parquet dataset by the same JSON lines writer, byte for byte.
 """
 
@@ -11,7 +11,6 @@ import io
 import itertools
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,39 +25,9 @@ from auditor.io.parts import plan_parts, read_part
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "dask_parts.yaml").read_text(encoding="utf-8"))
 
-# Articles written for this test (not copied from anywhere).
-ARTICLES = [
-    {
-        "id": "harbour-1",
-        "date": "2015-10-01",
-        "text": "The harbour took in 1,200 boats last year, up from 900.",
-    },
-    {
-        "id": "harbour-2",
-        "date": "2015-10-02",
-        "text": "More than 4 million people have fled Syria since 2011.",
-    },
-    {"id": "harbour-3", "text": "About 30 percent of the 2,000 workers at the port are on strike."},
-    {"id": "harbour-4", "date": "2015-10-03", "text": "Nearly 250,000 people have been killed in the war."},
-    {"id": "harbour-5", "title": "Aid", "text": "The council pledged 5 million euros to house 300 families."},
-    {
-        "id": "harbour-6",
-        "source": "desk",
-        "text": "Some 11 million Syrians have been displaced, half of them children.",
-    },
-]
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """The scheduler address of a LocalCluster with two worker processes."""
-    distributed = pytest.importorskip(
-        "distributed", reason="Dask is not installed (pip install 'auditor[dask]')"
-    )
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit=0
-    ) as local:
-        yield str(local.scheduler_address)
+#: Six short articles written for these tests (dated, undated, with a title or a source).
+HARBOUR = Path(__file__).parent / "fixtures" / "harbour.jsonl"
+ARTICLES = [json.loads(line) for line in HARBOUR.read_text(encoding="utf-8").splitlines()]
 
 
 def _run(*args: str) -> Result:
@@ -106,13 +75,13 @@ def corpus(shared: Path, tmp_path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("command", ["extract", "check"])
 def test_dask_rows_are_the_local_rows_on_real_news(
-    cluster: str, corpus: Path, tmp_path: Path, command: str
+    dask_cluster: str, corpus: Path, tmp_path: Path, command: str
 ) -> None:
     expected = CliRunner().invoke(main, [command, str(corpus), "--format", "jsonl"])
     assert expected.exit_code in (0, 1), expected.output
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        main, [command, str(corpus), "--dask", cluster, "--out", str(out), "--part-size", "100kB"]
+        main, [command, str(corpus), "--dask", dask_cluster, "--out", str(out), "--part-size", "100kB"]
     )
     assert result.exit_code == expected.exit_code, result.output
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
@@ -126,13 +95,13 @@ def test_dask_rows_are_the_local_rows_on_real_news(
         assert len(documents) == 40 + 60 + 46
 
 
-def test_a_bad_document_is_reported_and_the_other_parts_complete(cluster: str, tmp_path: Path) -> None:
+def test_a_bad_document_is_reported_and_the_other_parts_complete(dask_cluster: str, tmp_path: Path) -> None:
     batch = _write_jsonl(
         tmp_path / "batch.jsonl", [*ARTICLES[:3], '{"id": "broken", "text": \n', *ARTICLES[3:]]
     )
     good = _write_jsonl(tmp_path / "good.jsonl", ARTICLES)
     out = tmp_path / "out"
-    result = _run("check", str(batch), "--dask", cluster, "--out", str(out), "--part-size", "100")
+    result = _run("check", str(batch), "--dask", dask_cluster, "--out", str(out), "--part-size", "100")
     assert result.exit_code == 2
     assert f"error: {batch.as_posix()}:4: malformed JSON" in result.stderr
     expected = _run("check", str(good), "--format", "jsonl").stdout
@@ -140,7 +109,7 @@ def test_a_bad_document_is_reported_and_the_other_parts_complete(cluster: str, t
     assert sorted(pd.read_parquet(out / "documents")["doc_id"]) == sorted(a["id"] for a in ARTICLES)
 
 
-def test_parquet_input_reads_like_the_same_articles_in_jsonl(cluster: str, tmp_path: Path) -> None:
+def test_parquet_input_reads_like_the_same_articles_in_jsonl(dask_cluster: str, tmp_path: Path) -> None:
     frame = pd.DataFrame(ARTICLES).reindex(columns=["id", "text", "title", "date", "source"])
     frame["date"] = pd.to_datetime(frame["date"]).dt.date  # a date column, not strings
     dataset = tmp_path / "archive"
@@ -149,22 +118,22 @@ def test_parquet_input_reads_like_the_same_articles_in_jsonl(cluster: str, tmp_p
     frame.iloc[4:].to_parquet(dataset / "b.parquet")
     good = _write_jsonl(tmp_path / "good.jsonl", ARTICLES)
     out = tmp_path / "out"
-    result = _run("extract", str(dataset), "--dask", cluster, "--out", str(out), "--part-size", "1")
+    result = _run("extract", str(dataset), "--dask", dask_cluster, "--out", str(out), "--part-size", "1")
     assert result.exit_code == 0, result.output
     assert len(list((out / "claims").glob("part-*.parquet"))) == 3
     assert _jsonl(out / "claims") == _run("extract", str(good), "--format", "jsonl").stdout
 
 
-def test_rules_and_reference_are_loaded_once_per_worker(cluster: str, tmp_path: Path) -> None:
+def test_rules_and_reference_are_loaded_once_per_worker(dask_cluster: str, tmp_path: Path) -> None:
     from distributed import Client
 
     from auditor.cluster.tasks import checking_data
 
     batch = _write_jsonl(tmp_path / "batch.jsonl", ARTICLES)
-    with Client(cluster) as client:
+    with Client(dask_cluster) as client:
         client.run(checking_data.cache_clear)
         result = _run(
-            "check", str(batch), "--dask", cluster, "--out", str(tmp_path / "out"), "--part-size", "1"
+            "check", str(batch), "--dask", dask_cluster, "--out", str(tmp_path / "out"), "--part-size", "1"
         )
         assert result.exit_code in (0, 1), result.output
         loads = client.run(lambda: checking_data.cache_info().misses)

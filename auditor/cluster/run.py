@@ -27,6 +27,7 @@ import click
 from auditor.checks.presentation import Coverage
 from auditor.cluster.tasks import Job, PartResult, checking_data, run_part
 from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, DocumentError, UsageError
+from auditor.history.methods import Fingerprint, fingerprint
 from auditor.io import parquet_parts as parquet
 from auditor.io.destinations import open_text
 from auditor.io.parts import Part, plan_parts
@@ -120,10 +121,11 @@ def run_on_dask(
     """Run ``job`` over ``sources`` on ``address``, writing its Parquet dataset under ``job.out``; ``echo``
     prints one message (an error, a warning, the summary line; default: to standard error)."""
     check_address(address)
-    if job.command == "check":
-        checking_data(
-            job.rules_dir, job.references, job.shipped_reference
-        )  # bad rules stop here, not per part
+    prints = None
+    if job.command == "check":  # bad rules stop here, not per part; their hashes go to the manifest
+        rules, _ = checking_data(job.rules_dir, job.references, job.shipped_reference)
+        references = [Path(r) for r in job.references]
+        prints = fingerprint(rules, references=references, default_reference=job.shipped_reference)
     out = Path(job.out)
     bad = 0
 
@@ -152,7 +154,7 @@ def run_on_dask(
                     "missing, the other parts are complete. This is a bug, please report it."
                 )
     _duplicates(run, echo)
-    _write_manifest(out, job, sources, run)
+    _write_manifest(out, job, sources, run, prints)
     echo(f"{run.summary()} · written to {out}")
     return run
 
@@ -195,7 +197,9 @@ def _clear(out: Path) -> None:
     (out / parquet.MANIFEST).unlink(missing_ok=True)
 
 
-def _write_manifest(out: Path, job: Job, sources: Sequence[str], run: DaskRun) -> None:
+def _write_manifest(
+    out: Path, job: Job, sources: Sequence[str], run: DaskRun, prints: Fingerprint | None
+) -> None:
     parts = []
     for index, part in enumerate(run.parts):
         result = run.results.get(index)
@@ -209,7 +213,17 @@ def _write_manifest(out: Path, job: Job, sources: Sequence[str], run: DaskRun) -
                 "failed": run.failed.get(index),
             }
         )
-    manifest = {"command": job.command, "sources": list(sources), "complete": not run.failed, "parts": parts}
+    manifest = {
+        "command": job.command,
+        "sources": list(sources),
+        "rules": job.rules_dir,
+        "references": list(job.references),
+        "shipped_reference": job.shipped_reference,
+        "rules_hash": prints.rules_hash if prints else None,
+        "reference_hash": prints.reference_hash if prints else None,
+        "complete": not run.failed,
+        "parts": parts,
+    }
     with open_text(out / parquet.MANIFEST, make_parents=True) as stream:
         json.dump(manifest, stream, indent=1)
         stream.write("\n")

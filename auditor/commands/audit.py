@@ -18,8 +18,11 @@ from auditor.commands.options import (
 )
 from auditor.errors import DocumentError, UsageError
 from auditor.history.audit import AuditOptions, run_audit
+from auditor.history.parquet_load import ParquetJob, parquet_options
 from auditor.history.recheck import run_recheck
 from auditor.io.documents import Document
+
+_ONE_MODE = "give exactly one of SOURCE... (articles to audit), --recheck or --from-parquet DIR"
 
 
 @click.command(
@@ -65,6 +68,13 @@ from auditor.io.documents import Document
     "other rules or reference data, record the new verdicts as a new run and list the ones that changed.",
 )
 @click.option(
+    "--from-parquet",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Store the result of 'auditor check --dask ... --out DIR' instead of reading SOURCE... (re-running "
+    "adds nothing).",
+)
+@click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar (there is none when stderr is not a terminal)."
 )
 @max_doc_bytes_option
@@ -83,6 +93,7 @@ def command(
     wait: float,
     batch_size: int,
     recheck: bool,
+    from_parquet: Path | None,
     quiet: bool,
     max_doc_bytes: int,
 ) -> None:
@@ -91,9 +102,9 @@ def command(
     Stores documents, claims, verdicts and findings in the history database, writes a dated report folder
     under --out and rewrites OUT/index.html to list every run. Ends with one summary line.
     """
-    if bool(sources) == recheck:
+    if sum((bool(sources), recheck, from_parquet is not None)) != 1:
         given = " ".join(sources) if sources else "nothing"
-        raise UsageError("SOURCE...", given, reason="give SOURCE... to audit, or --recheck without SOURCE")
+        raise UsageError("SOURCE...", given, reason=_ONE_MODE)
 
     def report(error: DocumentError) -> None:
         click.echo(f"error: {error}", err=True)
@@ -128,7 +139,11 @@ def command(
         if rechecked.exit_code:
             ctx.exit(rechecked.exit_code)
         return
-    result = run_audit(options, on_error=report, on_failure=failed)
+    if from_parquet is not None:
+        options = parquet_options(from_parquet, options)
+    result = run_audit(
+        options, on_error=report, on_failure=failed, job_type=ParquetJob if from_parquet else None
+    )
     if result.counts.documents_bad:
         bad = result.counts.documents_bad
         what = "input was" if bad == 1 else "inputs were"

@@ -230,13 +230,14 @@ def run_audit(
     *,
     on_error: Callable[[DocumentError], None],
     on_failure: Callable[[Document, Exception], None],
+    job_type: type[_Job] | None = None,
 ) -> AuditResult:
     """Audit the new documents of ``options.sources`` into the history and write the run's report.
 
     ``on_error`` hears of each bad document (skipped; exit status 2). ``on_failure`` hears of each document
     that extraction or checking failed on with an unexpected error: a batch that fails is retried document by
-    document, so one such article is skipped (and retried by the next run) while the rest is stored; the exit
-    status is then 3.
+    document, so one such article is skipped (and retried by the next run) while the rest is stored (exit 3).
+    ``job_type`` (a subclass of the job, such as ``parquet_load.ParquetJob``) replaces reading and checking.
 
     Rules and reference data are loaded before the database is touched (a bad file raises its
     :class:`~auditor.errors.RuleError` / :class:`~auditor.errors.ReferenceDataError`); a database held by
@@ -251,7 +252,7 @@ def run_audit(
         started = datetime.now(UTC)
         run_id = store.start_run(options.run_start(prints), now=started)
         sweep_staging(options.out, store)
-        job = _Job(store, run_id, options, rules, references, on_error, on_failure)
+        job = (job_type or _Job)(store, run_id, options, rules, references, on_error, on_failure)
         tally, rows = job.tally, job.rows
         try:
             job.run()
@@ -364,6 +365,16 @@ class _Job:
         checked = engine.check_claims(claims, documents, references=self.references, rules=self.rules)
         verdicts = validate(VerdictsSchema, checked.verdicts)
         findings = validate(FindingsSchema, checked.findings)
+        self.store_checked(chunk, claims, verdicts, findings)
+
+    def store_checked(
+        self,
+        chunk: list[tuple[str, Document]],
+        claims: pd.DataFrame,
+        verdicts: pd.DataFrame,
+        findings: pd.DataFrame,
+    ) -> None:
+        """Store checked documents (one transaction each) and count them; rows of other documents are ignored."""
         stored = self.store.store_batch(self.run_id, chunk, claims, verdicts, findings)
         kept = {doc.doc_id for (_, doc), ok in zip(chunk, stored, strict=True) if ok}
         tally = self.tally

@@ -130,18 +130,11 @@ class AuditStore:
                 f"{SCHEMA_VERSION}); upgrade auditor or point --db at another file",
             )
         for version in range(current, SCHEMA_VERSION):
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with self._transaction(f"migration to schema version {version + 1} failed"):
                 for statement in MIGRATIONS[version]:
                     con.execute(statement)
                 con.execute("DELETE FROM schema_version")
                 con.execute("INSERT INTO schema_version VALUES (?)", [version + 1])
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                raise StoreError(
-                    self.path, f"migration to schema version {version + 1} failed: {exc}"
-                ) from exc
 
     def schema_version(self) -> int:
         """The schema version of the open database."""
@@ -288,21 +281,10 @@ class AuditStore:
     ) -> None:
         """Add the verdicts and findings ``run_id`` computed for stored documents, given as ``(key, doc_id)``,
         one transaction per document; the rows of earlier runs stay (``auditor audit --recheck``)."""
-        con = self.con
         with self._staged({"verdicts": verdicts, "findings": findings}) as present:
             for doc_key, doc_id in documents:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    for table, doc_ids in present.items():
-                        if doc_id in doc_ids:
-                            self._insert_rows(table, doc_key=doc_key, run_id=run_id, doc_id=doc_id)
-                    con.execute("COMMIT")
-                except duckdb.Error as exc:
-                    con.execute("ROLLBACK")
-                    raise StoreError(self.path, f"could not store the re-check of {doc_id!r}: {exc}") from exc
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
+                with self._transaction(f"could not store the re-check of {doc_id!r}"):
+                    self._insert_staged(present, run_id=run_id, doc_key=doc_key, doc_id=doc_id)
 
     @contextmanager
     def _staged(self, frames: Mapping[str, pd.DataFrame]) -> Iterator[dict[str, set[str]]]:
@@ -324,14 +306,27 @@ class AuditStore:
             for table in present:
                 con.execute(f"DROP TABLE IF EXISTS _staged_{table}")
 
-    def _store_one(self, run_id: str, doc_key: str, document: Document, present: dict[str, set[str]]) -> bool:
+    @contextmanager
+    def _transaction(self, failure: str) -> Iterator[None]:
+        """One transaction: committed when the block ends, rolled back when it raises; a database error becomes
+        a :class:`StoreError` whose message starts with ``failure`` (``could not store document 'a'``)."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
+            yield
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(self.path, f"{failure}: {exc}") from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _store_one(self, run_id: str, doc_key: str, document: Document, present: dict[str, set[str]]) -> bool:
+        with self._transaction(f"could not store document {document.doc_id!r}"):
             if self._scalar("SELECT count(*) FROM documents WHERE doc_key = ?", [doc_key]):
-                con.execute("ROLLBACK")
-                return False
-            con.execute(
+                return False  # committing a transaction that wrote nothing
+            self.con.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     doc_key,
@@ -343,17 +338,16 @@ class AuditStore:
                     document.text,
                 ],
             )
-            for table, doc_ids in present.items():
-                if document.doc_id in doc_ids:
-                    self._insert_rows(table, doc_key=doc_key, run_id=run_id, doc_id=document.doc_id)
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(self.path, f"could not store document {document.doc_id!r}: {exc}") from exc
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            self._insert_staged(present, run_id=run_id, doc_key=doc_key, doc_id=document.doc_id)
         return True
+
+    def _insert_staged(
+        self, present: Mapping[str, set[str]], *, run_id: str, doc_key: str, doc_id: str
+    ) -> None:
+        """Copy one document's rows from each staged table that holds some (see :meth:`_staged`)."""
+        for table, doc_ids in present.items():
+            if doc_id in doc_ids:
+                self._insert_rows(table, doc_key=doc_key, run_id=run_id, doc_id=doc_id)
 
     def _insert_rows(self, table: str, *, doc_key: str, run_id: str, doc_id: str) -> None:
         """Copy one document's staged rows into ``table``, tagged with its key and the run id."""

@@ -1,18 +1,21 @@
 """Whole ``auditor audit`` processes killed with SIGKILL, and two started at once on one database.
 
-A run killed at any moment (during start-up, right after it recorded itself, part-way through storing, while
-writing its report, at a random instant) and then re-run must leave exactly the rows a clean run leaves; two
-audits started together must either fail with a clear message or wait, and never corrupt the history.
+A run killed at any of the points a run goes through (before opening the history, right after recording
+itself, inside a document's transaction after its claims or its verdicts, between two documents, with its
+report written but not moved into place) leaves only whole articles, and a re-run then leaves exactly the
+rows a clean run leaves. The kills are not timed: ``tests/kill_points.py`` runs the command line and kills its
+own process the Nth time it reaches the point. Two audits started together must either fail with a clear
+message or wait, and never corrupt the history.
 """
 
 from __future__ import annotations
 
-import random
 import signal
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +31,16 @@ from test_audit import (
     write_jsonl,
 )
 
+from auditor.history.store import DATA_TABLES
+
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
+KILL_POINTS = Path(__file__).with_name("kill_points.py")
 ARTICLES = 200
-POLL = 0.002
+
+#: A document's rows: table -> its rows (without run id), sorted.
+Article = dict[str, list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -41,13 +49,12 @@ class CleanRun:
 
     source: Path
     rows: dict[str, list[tuple[Any, ...]]]
+    articles: dict[str, Article]
     seconds: float
-    max_wal: int
 
 
-def audit_command(work: Path, source: Path, *extra: str) -> list[str]:
+def audit_args(work: Path, source: Path, *extra: str) -> list[str]:
     return [
-        *auditor_command(),
         "audit",
         str(source),
         "--db",
@@ -62,104 +69,76 @@ def audit_command(work: Path, source: Path, *extra: str) -> list[str]:
     ]
 
 
+def audit_command(work: Path, source: Path, *extra: str) -> list[str]:
+    return [*auditor_command(), *audit_args(work, source, *extra)]
+
+
 def start(command: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
 
 
-def wal_size(db: Path) -> int:
-    try:
-        return db.with_name(db.name + ".wal").stat().st_size
-    except FileNotFoundError:
-        return 0
+def articles(db: Path) -> dict[str, Article]:
+    """Per stored document key, its rows in every data table (none when the history has no tables yet)."""
+    found: dict[str, Article] = defaultdict(lambda: {t: [] for t in DATA_TABLES})
+    if not db.exists():
+        return {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for table in DATA_TABLES if "documents" in tables else ():
+            for row in con.execute(f"SELECT * EXCLUDE (run_id) FROM {table} ORDER BY ALL").fetchall():
+                found[row[0]][table].append(row)
+    return dict(found)
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanRun:
     work = tmp_path_factory.mktemp("clean")
     source = write_jsonl(work / "in" / "articles.jsonl", generate_articles(ARTICLES, seed=21))
-    db = work / "audit.duckdb"
-    largest = 0
     started = time.monotonic()
     with start(audit_command(work, source)) as proc:
-        while proc.poll() is None:
-            largest = max(largest, wal_size(db))
-            time.sleep(POLL)
         out, err = proc.communicate()
     seconds = time.monotonic() - started
     assert proc.returncode == 0, err
     assert f"{ARTICLES} new" in out
-    assert largest > 0, "the run wrote its log"
-    return CleanRun(source, contents(db), seconds, largest)
+    db = work / "audit.duckdb"
+    return CleanRun(source, contents(db), articles(db), seconds)
 
 
-def stored_documents(db: Path) -> int:
-    """Documents in the history (0 when the database or its tables were not created yet)."""
-    if not db.exists():
-        return 0
-    with duckdb.connect(str(db), read_only=True) as con:
-        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'documents'").fetchall()
-        if not found[0][0]:
-            return 0
-        return int(con.execute("SELECT count(*) FROM documents").fetchall()[0][0])
+def killed_at(point: str, times: int, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run ``auditor ARGS`` killed the ``times``-th time it reaches ``point`` (see tests/kill_points.py)."""
+    command = [sys.executable, str(KILL_POINTS), point, str(times), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=timeout, check=False)
 
 
-def kill_when(command: list[str], ready: Callable[[], bool], timeout: float) -> bool:
-    """Start ``command``, SIGKILL it as soon as ``ready()`` holds; False when it ended first."""
-    deadline = time.monotonic() + timeout
-    with start(command) as proc:
-        while proc.poll() is None and time.monotonic() < deadline:
-            if ready():
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
-                return proc.returncode == -signal.SIGKILL
-            time.sleep(POLL)
-        proc.communicate()
-        return False
-
-
-def test_a_run_killed_at_any_moment_then_rerun_leaves_the_rows_of_a_clean_run(
+def test_a_run_killed_at_any_point_leaves_whole_articles_and_a_rerun_the_rows_of_a_clean_run(
     clean: CleanRun, tmp_path: Path
 ) -> None:
     db = tmp_path / "audit.duckdb"
     reports = tmp_path / "reports"
-    command = audit_command(tmp_path, clean.source)
+    args = audit_args(tmp_path, clean.source)
     timeout = 10 * clean.seconds + 60
+    stored = []
+    for point, times in [
+        ("before-opening-the-history", 1),
+        ("after-recording-the-run", 1),
+        ("after-writing-claims", 25),  # in the transaction of the 25th document with claims
+        ("after-writing-verdicts", 40),
+        ("after-storing-a-document", 50),
+        ("before-moving-the-report-in", 1),
+    ]:
+        result = killed_at(point, times, args, timeout)
+        assert result.returncode == -signal.SIGKILL, (point, result.stderr)
+        now = articles(db)
+        for key, rows in now.items():
+            assert rows == clean.articles[key], f"killed {point}: article {key} is not whole"
+        stored.append(len(now))
+    assert stored[:2] == [0, 0]
+    assert 0 < stored[2] < stored[3] < ARTICLES, stored
+    assert stored[4] == stored[3] + 50, "each stored document is one commit"
+    assert stored[5] == ARTICLES, stored
+    assert [p.name for p in reports.iterdir() if p.name.endswith(".tmp")], "the staged report is left"
 
-    def after(seconds: float) -> Callable[[], bool]:
-        begun = time.monotonic()
-        return lambda: time.monotonic() - begun >= seconds
-
-    def log_grew(fraction: float) -> Callable[[], bool]:
-        lowest = [wal_size(db)]
-
-        def ready() -> bool:
-            size = wal_size(db)
-            lowest[0] = min(lowest[0], size)
-            return size - lowest[0] >= fraction * clean.max_wal
-
-        return ready
-
-    def staging() -> bool:
-        return reports.is_dir() and any(p.name.startswith(".") for p in reports.iterdir())
-
-    moments: list[tuple[str, Callable[[], Callable[[], bool]]]] = [
-        ("during start-up", lambda: after(0.3)),
-        ("right after the run was recorded", lambda: log_grew(0.0001)),
-        ("a quarter into storing", lambda: log_grew(0.25)),
-        ("another quarter into storing", lambda: log_grew(0.25)),
-        ("at a random instant", lambda: after(random.Random(5).uniform(0.2, 0.8) * clean.seconds)),
-        ("while writing the report", lambda: staging),
-    ]
-    stored_after_kill: dict[str, int] = {}
-    for name, trigger in moments:
-        killed = kill_when(command, trigger(), timeout)
-        stored = stored_documents(db)
-        stored_after_kill[name] = stored if killed else -1
-    assert stored_after_kill["during start-up"] == 0
-    assert any(0 < n < ARTICLES for n in stored_after_kill.values()), stored_after_kill
-    assert stored_after_kill["while writing the report"] == ARTICLES, stored_after_kill
-
-    with start(command) as proc:
+    with start(auditor_command() + args) as proc:
         out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, err
     assert "0 new" in out
@@ -167,7 +146,8 @@ def test_a_run_killed_at_any_moment_then_rerun_leaves_the_rows_of_a_clean_run(
     assert_no_duplicate_rows(db)
     history = runs(db)
     assert history.iloc[-1]["status"] == "finished"
-    assert set(history.iloc[:-1]["status"]) <= {"interrupted"}
+    assert set(history.iloc[:-1]["status"]) == {"interrupted"}
+    assert len(history) == 6  # killed before opening the history, the first run recorded nothing
     assert (reports / history.iloc[-1]["run_id"] / "index.html").is_file()
     assert not [p.name for p in reports.iterdir() if p.name.startswith(".")], "staging folders left behind"
 

@@ -124,6 +124,32 @@ def test_parquet_input_reads_like_the_same_articles_in_jsonl(dask_cluster: str, 
     assert _jsonl(out / "claims") == _run("extract", str(good), "--format", "jsonl").stdout
 
 
+@pytest.mark.parametrize("command", ["extract", "check"])
+def test_an_id_repeated_in_a_later_part_is_reported_and_left_out_as_in_a_local_run(
+    dask_cluster: str, tmp_path: Path, command: str
+) -> None:
+    again = {"id": "harbour-2", "text": "A second text under the same id counts 7 boats."}
+    batch = _write_jsonl(tmp_path / "batch.jsonl", [*ARTICLES[:3], again, *ARTICLES[3:]])
+    other = _write_jsonl(tmp_path / "other.jsonl", [ARTICLES[4], again])
+    sources = [str(batch), str(other)]
+    local = _run(command, *sources, "--format", "jsonl")
+    out = tmp_path / "out"
+    result = _run(command, *sources, "--dask", dask_cluster, "--out", str(out), "--part-size", "1")
+    assert result.exit_code == local.exit_code == 2, result.output
+
+    def duplicates(stderr: str) -> list[str]:
+        return sorted(line for line in stderr.splitlines() if "duplicate document id" in line)
+
+    assert duplicates(result.stderr) == duplicates(local.stderr)
+    assert len(duplicates(local.stderr)) == 3
+    assert (
+        f"error: {batch.as_posix()}:4: duplicate document id 'harbour-2'; ids must be unique" in result.stderr
+    )
+    assert _jsonl(out / "claims") == local.stdout
+    if command == "check":
+        assert sorted(pd.read_parquet(out / "documents")["doc_id"]) == sorted(a["id"] for a in ARTICLES)
+
+
 def test_rules_and_reference_are_loaded_once_per_worker(dask_cluster: str, tmp_path: Path) -> None:
     from distributed import Client
 

@@ -8,8 +8,10 @@ internal error, a worker lost more often than the scheduler allows) is reported 
 and the other parts still complete. Workers must see the sources, the rules, the reference files and ``DIR`` at
 the same paths (one machine, or a shared file system).
 
-Ids must be unique across parts, as across the files of a local run; an id read by two parts is reported as an
-error (exit status 2) and, unlike a local run, kept in both parts' rows.
+Ids must be unique across parts, as across the files of a local run. As a local run keeps the first document
+of an id and reports the others, a part that read an id an earlier part read too is run again without it
+(the repeated documents are reported as ``error: FILE:LINE: duplicate document id ...``, exit status 2), so
+the rows are those of a local run; only parts with such an id are run twice.
 """
 
 from __future__ import annotations
@@ -40,15 +42,38 @@ _REMOTE: Final = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://\S+")
 
 @dataclass(slots=True)
 class DaskRun:
-    """What a run did, part by part (``failed``: the parts that raised, with their message)."""
+    """What a run did, part by part (``failed``: the parts that raised, with their message; ``unreadable``:
+    sources found bad while planning the parts)."""
 
     parts: list[Part]
     results: dict[int, PartResult] = field(default_factory=dict)
     failed: dict[int, str] = field(default_factory=dict)
-    bad: int = 0
-    coverage: Coverage = field(default_factory=Coverage)
-    worst: int = -1
-    undated: int = 0
+    unreadable: int = 0
+
+    @property
+    def bad(self) -> int:
+        """Bad documents and sources, every part's included."""
+        return self.unreadable + sum(len(r.errors) for r in self.results.values())
+
+    @property
+    def coverage(self) -> Coverage:
+        """The coverage counts of every part (check)."""
+        total = Coverage()
+        for result in self.results.values():
+            if result.coverage is not None:
+                for name in ("found", "checked", "attention", "not_checkable"):
+                    setattr(total, name, getattr(total, name) + getattr(result.coverage, name))
+        return total
+
+    @property
+    def worst(self) -> int:
+        """The worst finding severity of every part (an index of SEVERITIES, -1 for none)."""
+        return max((r.worst for r in self.results.values()), default=-1)
+
+    @property
+    def undated(self) -> int:
+        """Articles read without a date."""
+        return sum(r.undated for r in self.results.values())
 
     def exit_code(self, fail_on: str = "never") -> int:
         """3 when a part failed, else 2 for bad documents, else 1 when a finding reaches ``fail_on``, else 0."""
@@ -136,55 +161,59 @@ def run_on_dask(
 
     parts = plan_parts(sources, part_bytes, unreadable)
     _clear(out)
-    run = DaskRun(parts, bad=bad)
+    run = DaskRun(parts, unreadable=bad)
     with dask_client(address) as client:
-        from distributed import as_completed
-
-        futures = {client.submit(run_part, job, i, p, pure=False): i for i, p in enumerate(parts)}
-        for future in as_completed(futures):
-            # the part's result leaves the worker once read: a worker's memory stays that of one part
-            index = futures.pop(future)
-            try:
-                _add(run, future.result(), echo)
-                future.release()
-            except Exception as exc:
-                run.failed[index] = f"{type(exc).__name__}: {exc}"
-                echo(
-                    f"internal error: part {index} ({parts[index].name()}): {run.failed[index]}; its rows are "
-                    "missing, the other parts are complete. This is a bug, please report it."
-                )
-    _duplicates(run, echo)
+        _run_parts(client, job, run, dict.fromkeys(range(len(parts)), frozenset()), echo)
+        _run_parts(client, job, run, _repeated_ids(run), echo)
     _write_manifest(out, job, sources, run, prints)
     echo(f"{run.summary()} · written to {out}")
     return run
 
 
-def _add(run: DaskRun, result: PartResult, echo: Callable[[str], None]) -> None:
-    run.results[result.index] = result
-    for message in result.warnings:
-        echo(f"warning: {message}")
-    for message in result.errors:
-        echo(f"error: {message}")
-    run.bad += len(result.errors)
-    if result.coverage is not None:
-        for name in ("found", "checked", "attention", "not_checkable"):
-            setattr(run.coverage, name, getattr(run.coverage, name) + getattr(result.coverage, name))
-    run.worst = max(run.worst, result.worst)
-    run.undated += result.undated
+def _run_parts(
+    client: Any, job: Job, run: DaskRun, taken: dict[int, frozenset[str]], echo: Callable[[str], None]
+) -> None:
+    """Run the parts ``taken`` names, each skipping the ids it maps to, and print what each reports as it
+    finishes (a part run again prints only what it did not say the first time)."""
+    from distributed import as_completed
+
+    futures = {client.submit(run_part, job, i, run.parts[i], ids, pure=False): i for i, ids in taken.items()}
+    for future in as_completed(futures):
+        # the part's result leaves the worker once read: a worker's memory stays that of one part
+        index = futures.pop(future)
+        try:
+            result = future.result()
+            future.release()
+        except Exception as exc:
+            run.failed[index] = f"{type(exc).__name__}: {exc}"
+            if run.results.pop(index, None) is not None:  # its file holds rows it should not
+                _remove_part(Path(job.out), index)
+            echo(
+                f"internal error: part {index} ({run.parts[index].name()}): {run.failed[index]}; its rows are "
+                "missing, the other parts are complete. This is a bug, please report it."
+            )
+            continue
+        earlier = run.results.get(index)
+        said = {*earlier.warnings, *earlier.errors} if earlier else set()
+        run.results[index] = result
+        for message in result.warnings:
+            if message not in said:
+                echo(f"warning: {message}")
+        for message in result.errors:
+            if message not in said:
+                echo(f"error: {message}")
 
 
-def _duplicates(run: DaskRun, echo: Callable[[str], None]) -> None:
-    """Report each id read by more than one part (by the later parts)."""
+def _repeated_ids(run: DaskRun) -> dict[int, frozenset[str]]:
+    """Per part, the ids it read that an earlier part read too: a local run reads the parts in this order and
+    skips a repeated id (reported as a duplicate), so these parts are run again without them."""
     first: dict[str, int] = {}
+    repeated: dict[int, set[str]] = {}
     for index in sorted(run.results):
         for doc_id in run.results[index].ids:
-            seen = first.setdefault(doc_id, index)
-            if seen != index:
-                run.bad += 1
-                echo(
-                    f"error: part {index} ({run.parts[index].name()}): duplicate document id {doc_id!r}, also "
-                    f"in part {seen}; ids must be unique (its rows are in both parts)"
-                )
+            if first.setdefault(doc_id, index) != index:
+                repeated.setdefault(index, set()).add(doc_id)
+    return {index: frozenset(ids) for index, ids in repeated.items()}
 
 
 def _clear(out: Path) -> None:
@@ -195,6 +224,11 @@ def _clear(out: Path) -> None:
         for path in parquet.part_files(out / table):
             path.unlink()
     (out / parquet.MANIFEST).unlink(missing_ok=True)
+
+
+def _remove_part(out: Path, index: int) -> None:
+    for table in (parquet.CLAIMS, parquet.DOCUMENTS):
+        (out / table / parquet.part_name(index)).unlink(missing_ok=True)
 
 
 def _write_manifest(

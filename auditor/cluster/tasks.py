@@ -74,8 +74,9 @@ def checking_data(
     return rules, load_reference_with_shipped(references, shipped=shipped)
 
 
-def run_part(job: Job, index: int, part: Part) -> PartResult:
-    """Process part ``index`` and write ``<out>/claims/part-<index>.parquet`` (and ``documents/`` for check)."""
+def run_part(job: Job, index: int, part: Part, taken: frozenset[str] = frozenset()) -> PartResult:
+    """Process part ``index`` and write ``<out>/claims/part-<index>.parquet`` (and ``documents/`` for check);
+    the documents of an id in ``taken`` (read by an earlier part) are skipped as duplicates."""
     errors: list[str] = []
 
     def report(error: DocumentError) -> None:
@@ -86,7 +87,11 @@ def run_part(job: Job, index: int, part: Part) -> PartResult:
         docs = [
             replace(d, date=job.as_of) if job.as_of else d
             for d in read_part(
-                part, on_error=report, date_order=job.date_order, max_doc_bytes=job.max_doc_bytes
+                part,
+                on_error=report,
+                date_order=job.date_order,
+                max_doc_bytes=job.max_doc_bytes,
+                taken=taken,
             )
         ]
         result = _check(job, index, docs) if job.command == "check" else _extract(job, index, docs)

@@ -95,16 +95,18 @@ def read_documents(
     on_error: ErrorHandler,
     date_order: str | None = None,
     max_doc_bytes: int | None = None,
+    taken: Iterable[str] = (),
 ) -> Iterator[Document]:
     """Yield the articles of ``sources`` one at a time; each bad file or line goes to ``on_error`` instead.
 
     ``date_order`` (``dmy``, ``mdy`` or None) is the order of day and month in numeric dates such as
     ``01/10/2015``; without it such a date is read only when one reading exists. Document ids must be unique
-    across all sources: a repeated id is an error and its document is skipped. A document (file or JSONL line)
-    of more than ``max_doc_bytes`` bytes is an error too (None: no limit).
+    across all sources: a repeated id is an error and its document is skipped (so is an id in ``taken``, the
+    ids read before these sources). A document (file or JSONL line) of more than ``max_doc_bytes`` bytes is an
+    error too (None: no limit).
     """
     order = check_order(date_order)
-    seen: set[str] = set()
+    seen = set(taken)
     for source in sources:
         for item in _read_source(source, _Reading(order, max_doc_bytes)):
             if isinstance(item, DocumentError):

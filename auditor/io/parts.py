@@ -9,12 +9,12 @@ the order a local run reads the same sources in.
 :func:`read_part` reads one part with the readers of :mod:`auditor.io.documents`, so a part's documents and
 errors are those a local run gives for the same lines, rows or files. A Parquet dataset has a column ``text``
 and optional ``id``, ``title``, ``date`` (a string or a date) and ``source``, read as JSONL fields are.
-Document ids are checked for uniqueness within a part only; the caller compares the parts' ids.
+Document ids are checked for uniqueness within a part and against the ids the caller says earlier parts read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -163,16 +163,18 @@ def read_part(
     on_error: ErrorHandler,
     date_order: str | None = None,
     max_doc_bytes: int | None = None,
+    taken: Iterable[str] = (),
 ) -> Iterator[Document]:
-    """The documents of ``part``; each bad line, row or file goes to ``on_error`` (and is skipped)."""
+    """The documents of ``part``; each bad line, row or file goes to ``on_error`` (and is skipped), and so does
+    a document whose id is in ``taken`` (ids read before this part) or was read earlier in the part."""
     if part.kind == "files":
         yield from read_documents(
-            part.files, on_error=on_error, date_order=date_order, max_doc_bytes=max_doc_bytes
+            part.files, on_error=on_error, date_order=date_order, max_doc_bytes=max_doc_bytes, taken=taken
         )
         return
     reading = _Reading(check_order(date_order), max_doc_bytes)
     items = _jsonl_range(part, reading) if part.kind == "jsonl" else _parquet_rows(part, reading)
-    seen: set[str] = set()
+    seen = set(taken)
     for item in items:
         if isinstance(item, DocumentError):
             on_error(item)

@@ -175,18 +175,31 @@ class ReferenceIndex:
     observations: pd.DataFrame
     #: every (series id, location) with data
     keys: frozenset[tuple[str, str]]
-    #: the reference rows of each series id
-    by_series: Mapping[str, pd.DataFrame]
+    #: the reference table
+    table: pd.DataFrame
+    #: the positions in ``table`` of each series id's rows
+    rows_of: Mapping[str, np.ndarray]
+    #: the positions in ``observations`` of each series id's rows
+    observed_at: Mapping[str, np.ndarray]
 
     def series(self, ids: Iterable[str]) -> pd.DataFrame:
-        """The reference rows of the given series ids."""
-        frames = [self.by_series[i] for i in dict.fromkeys(ids) if i in self.by_series]
-        return pd.concat(frames, ignore_index=True) if frames else self.observations.iloc[:0]
+        """The reference rows of the given series ids (series by series, each in table order)."""
+        found = [self.rows_of[i] for i in dict.fromkeys(ids) if i in self.rows_of]
+        if not found:
+            return self.observations.iloc[:0]
+        return self.table.iloc[np.concatenate(found)].reset_index(drop=True)
+
+    def observations_of(self, ids: Iterable[str]) -> pd.DataFrame:
+        """The rows of ``observations`` of the given series ids, in its order (by date)."""
+        found = [self.observed_at[i] for i in dict.fromkeys(ids) if i in self.observed_at]
+        if not found:
+            return self.observations.iloc[:0]
+        return self.observations.iloc[np.sort(np.concatenate(found))]
 
 
 @per_table
 def reference_index(references: pd.DataFrame) -> ReferenceIndex:
-    """The :class:`ReferenceIndex` of a reference table (cached for the last table, which is the run's)."""
+    """The :class:`ReferenceIndex` of a reference table (cached for the last tables, the run's)."""
     refs = references.rename(
         columns={"value": "ref_value", "low": "ref_low", "high": "ref_high", "date": "ref_date"}
     )[
@@ -208,14 +221,24 @@ def reference_index(references: pd.DataFrame) -> ReferenceIndex:
         ref_date=pd.to_datetime(refs["ref_date"]).astype("datetime64[ns]"),
     ).sort_values("ref_date", kind="stable")
     keys = frozenset(zip(refs["series_id"], refs["location"], strict=True))
-    by_series = {str(k): v for k, v in references.groupby("series_id", sort=False)}
-    return ReferenceIndex(observations=refs, keys=keys, by_series=by_series)
+    return ReferenceIndex(
+        observations=refs,
+        keys=keys,
+        table=references,
+        rows_of=_positions(references["series_id"]),
+        observed_at=_positions(refs["series_id"]),
+    )
+
+
+def _positions(series_ids: pd.Series) -> dict[str, np.ndarray]:
+    """Per series id, the positions of its rows (in order)."""
+    groups = series_ids.groupby(series_ids, sort=False).indices
+    return {str(k): np.asarray(v, dtype="int64") for k, v in groups.items()}
 
 
 def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
     """Each candidate with its aligned observation (columns of the reference table, prefixed ``ref_``)."""
-    all_refs = reference_index(references).observations
-    refs = all_refs[all_refs["series_id"].isin(cands["series_id"].unique())]
+    refs = reference_index(references).observations_of(cands["series_id"].unique())
     cands = cands.assign(
         series_id=cands["series_id"].astype("object"),
         location=cands["location"].astype("object"),

@@ -220,19 +220,23 @@ def _checked_apart(
     cited: dict[str, pd.Index],
 ) -> CheckResult:
     """An article a reference figure was curated from is checked without that figure: articles citing the same
-    figures are checked together, each group on its own, so a verdict never depends on the batch's articles."""
+    figures are checked together, each group on its own, so a verdict never depends on the batch's articles.
+    ``references`` is the slim table (:func:`_slim`), so each group's table is a cheap drop of a few rows."""
     groups: dict[tuple[object, ...], list[str]] = {}
     for doc_id, rows in cited.items():
         groups.setdefault(tuple(sorted(rows)), []).append(doc_id)
     own = claims["doc_id"].isin(list(cited))
     parts = [
-        check_claims(
-            claims[claims["doc_id"].isin(ids)], documents, references=_without(references, rows), rules=rules
+        _checked(
+            claims[claims["doc_id"].isin(ids)].reset_index(drop=True),
+            documents,
+            _without(references, rows),
+            rules,
         )
         for rows, ids in groups.items()
     ]
     if (~own).any():
-        parts.append(check_claims(claims[~own], documents, references=references, rules=rules))
+        parts.append(_checked(claims[~own].reset_index(drop=True), documents, references, rules))
     # each part is validated; their articles differ, so together they are valid too
     return CheckResult(
         findings=pd.concat([p.findings for p in parts], ignore_index=True),
@@ -249,14 +253,20 @@ def check_claims(
 ) -> CheckResult:
     """Check a batch of claims (any number of articles) against each other and the references."""
     claims = _validated(claims).reset_index(drop=True)
-    cited = _self_cited(references, claims["doc_id"].unique())
-    if cited:
-        return _checked_apart(claims, documents, references, rules, cited)
     missing = [c for c in columns(ReferenceSchema) if c not in references.columns]
     if missing:
         raise SchemaError("reference", f"missing columns {missing}; expected {columns(ReferenceSchema)}")
+    cited = _self_cited(references, claims["doc_id"].unique())
+    if cited:
+        return _checked_apart(claims, documents, _slim(references), rules, cited)
+    return _checked(claims, documents, _slim(references), rules)
+
+
+def _checked(
+    claims: pd.DataFrame, documents: pd.DataFrame | None, references: pd.DataFrame, rules: RuleSet
+) -> CheckResult:
+    """:func:`check_claims` on validated claims (index 0..n-1) against a slim reference table."""
     claims = _with_document_dates(claims, documents)
-    references = _slim(references)
     # plain Python strings: the checks filter, join and loop over small frames, where Arrow strings cost more
     text = [c for c in claims.columns if pd.api.types.is_string_dtype(claims[c])]
     work = claims.astype(dict.fromkeys(text, "object"))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.comparison import KEYS, READING_PARAMS, with_intervals
-from auditor.checks.registry import CheckInput, raw_findings, records, register_check
+from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 from auditor.claims.places import mentions
 
@@ -34,8 +34,10 @@ _FIGURES: Final = {
 _WORDS: Final = {"deaths": "dead", "missing": "missing", "dead_and_missing": "dead and missing"}
 
 
+@per_table
 def incidents(references: pd.DataFrame) -> pd.DataFrame:
-    """One row per incident figure: ``incident``, ``figure``, ``location``, ``date``, ``value``, ``publisher``."""
+    """One row per incident figure: ``incident``, ``figure``, ``location``, ``date``, ``value``, ``publisher`` (built
+    once per reference table)."""
     ids = references["series_id"].astype("object")
     rows = references[ids.str.startswith(PREFIX)]
     parts = rows["series_id"].astype("object").str.removeprefix(PREFIX).str.split(".", n=1, expand=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, TypeVar, cast
 
+import numpy as np
 import pandas as pd
 
 from auditor.checks.specs import Hierarchy, Param, Params, ParamValue, ReferenceSpec
@@ -147,8 +148,11 @@ def per_table(func: Callable[[pd.DataFrame], _T]) -> Callable[[pd.DataFrame], _T
     last: list[tuple[pd.DataFrame, _T]] = []
 
     def wrapper(table: pd.DataFrame) -> _T:
-        for known, result in last:
+        for at, (known, result) in enumerate(last):
             if known is table:
+                # the most recently used first: the run's whole table stays while tables without curated
+                # figures come and go
+                last.insert(0, last.pop(at))
                 return result
         result = func(table)
         last[:] = [(table, result), *last[: _PER_TABLE_KEEP - 1]]
@@ -159,8 +163,32 @@ def per_table(func: Callable[[pd.DataFrame], _T]) -> Callable[[pd.DataFrame], _T
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``frame`` as dicts (for the short loops that build findings)."""
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
+    """The rows of ``frame`` as dicts (for the short loops that build findings): the values of
+    ``frame.to_dict("records")`` (Python scalars, ``Timestamp``), built column by column, which on the frames of a
+    few dozen rows the checks loop over is several times faster."""
+    names = list(frame.columns)
+    if not names:
+        return [{} for _ in range(len(frame))]
+    values = [_native(frame.iloc[:, at]) for at in range(len(names))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _native(column: pd.Series) -> list[Any]:
+    """A column's values as ``to_dict`` gives them: numpy scalars as Python ones, ``pd.NA`` as None."""
+    values: list[Any] = column.tolist()
+    if isinstance(column.dtype, np.dtype) and column.dtype != object:
+        return values
+    return [_boxed(v) for v in values]
+
+
+def _boxed(value: Any) -> Any:
+    if isinstance(value, np.floating | np.integer | np.bool_):
+        return value.item()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return None if value is pd.NA else value
 
 
 @cache

@@ -1,12 +1,14 @@
 """``auditor audit --from-parquet DIR``: a ``check --dask`` result stored like a local audit, idempotently.
 
-One ``check --dask`` run (one article per part) is shared by the module's tests; none of them writes to it.
+One ``check --dask`` run (one article per part) and one load of it into a fresh history are shared by the
+module's tests; none of them writes to either.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -49,32 +51,46 @@ def checked(dask_cluster: str, tmp_path_factory: pytest.TempPathFactory) -> Path
     return out
 
 
-def test_loaded_result_is_what_a_local_audit_stores_and_reports(checked: Path, tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Loaded:
+    """One load of ``checked`` into a fresh history: the database, the report folder and the command's result."""
+
+    db: Path
+    out: Path
+    result: Result
+
+
+@pytest.fixture(scope="module")
+def loaded(checked: Path, tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    work = tmp_path_factory.mktemp("loaded")
+    result = _load(checked, work / "audit.duckdb", work / "reports")
+    return Loaded(work / "audit.duckdb", work / "reports", result)
+
+
+def test_loaded_result_is_what_a_local_audit_stores_and_reports(loaded: Loaded, tmp_path: Path) -> None:
     local = _run("audit", str(HARBOUR), "--db", str(tmp_path / "local.duckdb"), "--out", str(tmp_path / "r1"))
-    loaded = _load(checked, tmp_path / "dask.duckdb", tmp_path / "r2")
-    assert loaded.exit_code == local.exit_code, loaded.output
-    assert "6 articles read · 6 new · 0 already audited" in loaded.stdout
-    expected, got = _stored(tmp_path / "local.duckdb"), _stored(tmp_path / "dask.duckdb")
+    assert loaded.result.exit_code == local.exit_code, loaded.result.output
+    assert "6 articles read · 6 new · 0 already audited" in loaded.result.stdout
+    expected, got = _stored(tmp_path / "local.duckdb"), _stored(loaded.db)
     for name in _TABLES:
         pd.testing.assert_frame_equal(got[name], expected[name], check_dtype=False, obj=name)
     assert len(got["claims"]) > 6
-    assert _report_tables(tmp_path / "r2") == _report_tables(tmp_path / "r1")
-    assert (tmp_path / "r2" / "index.html").is_file()
+    assert _report_tables(loaded.out) == _report_tables(tmp_path / "r1")
+    assert (loaded.out / "index.html").is_file()
 
 
-def test_loading_twice_adds_nothing(checked: Path, tmp_path: Path) -> None:
-    db = tmp_path / "audit.duckdb"
-    first = _load(checked, db, tmp_path / "r")
+def test_loading_twice_adds_nothing(checked: Path, loaded: Loaded, tmp_path: Path) -> None:
+    db = Path(shutil.copy(loaded.db, tmp_path / "audit.duckdb"))
     once = _stored(db)
     again = _load(checked, db, tmp_path / "r")
-    assert again.exit_code == first.exit_code
+    assert again.exit_code == loaded.result.exit_code
     assert "6 articles read · 0 new · 6 already audited" in again.stdout
     for name, frame in _stored(db).items():
         pd.testing.assert_frame_equal(frame, once[name], obj=name)
 
 
 def test_a_killed_load_leaves_whole_articles_and_the_next_load_stores_the_rest(
-    checked: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checked: Path, loaded: Loaded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "audit.duckdb"
     insert = AuditStore._insert_rows
@@ -97,10 +113,9 @@ def test_a_killed_load_leaves_whole_articles_and_the_next_load_stores_the_rest(
     monkeypatch.setattr(AuditStore, "_insert_rows", insert)
     rest = _load(checked, db, tmp_path / "r")
     assert "6 articles read · 4 new · 2 already audited" in rest.stdout
-    whole = _load(checked, tmp_path / "once.duckdb", tmp_path / "r2")
-    assert whole.exit_code == rest.exit_code
+    assert rest.exit_code == loaded.result.exit_code
     resumed = _stored(db)
-    for name, frame in _stored(tmp_path / "once.duckdb").items():
+    for name, frame in _stored(loaded.db).items():
         pd.testing.assert_frame_equal(resumed[name], frame, obj=name)
 
 

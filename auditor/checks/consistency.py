@@ -126,6 +126,22 @@ _TO_BETWEEN: Final = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?to\s+$", re.I)
 _TIME_AFTER: Final = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?(?:earlier|ago|before|previously)\b", re.I)
 
 
+def _contrasted_apart(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
+    """Pairs where one figure is set against another time in its own sentence ("imports rose
+    to 292,000 from 201,400 tonnes", "net 39.9 mln dlrs vs loss 49.1 mln"): such a figure is dated only by that
+    contrast (this quarter, last year), so a figure elsewhere in the article may be another period's."""
+    if pairs.empty:
+        return pd.Series(False, index=pairs.index, dtype=bool)
+    cols = ["doc_id", "claim_id", "sentence"]
+    same = claims[cols].merge(claims[cols], on=["doc_id", "sentence"], suffixes=("_a", "_b"))
+    same = same[same["claim_id_a"] != same["claim_id_b"]].reset_index(drop=True)
+    linked = same[_two_times(same, claims)] if len(same) else same
+    dated = set(zip(linked["doc_id"], linked["claim_id_a"], strict=True))
+    a = [(d, c) in dated for d, c in zip(pairs["doc_id"], pairs["claim_id_a"], strict=True)]
+    b = [(d, c) in dated for d, c in zip(pairs["doc_id"], pairs["claim_id_b"], strict=True)]
+    return pd.Series(a, index=pairs.index) | pd.Series(b, index=pairs.index)
+
+
 def _two_times(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.Series:
     """Pairs of one sentence whose figures the words between them (or right around them) link as one quantity at
     two times; words elsewhere in the sentence do not count."""
@@ -184,7 +200,8 @@ def conflicting_statements(data: CheckInput, params: Params) -> pd.DataFrame:
     clash = ~overlaps(pairs["hard_low_a"], pairs["hard_high_a"], pairs["hard_low_b"], pairs["hard_high_b"])
     large = pairs[["point_a", "point_b"]].min(axis=1) >= params.number("min_value")
     keep = clash & large & _close(pairs["point_a"], pairs["point_b"], params) & _attribution_compatible(pairs)
-    pairs = pairs[keep & ~_two_times(pairs, claims)].drop_duplicates(["doc_id", "claim_id_b"])
+    pairs = pairs[keep & ~_two_times(pairs, claims) & ~_contrasted_apart(pairs, claims)]
+    pairs = pairs.drop_duplicates(["doc_id", "claim_id_b"])
     out = [
         {
             "doc_id": row["doc_id"],

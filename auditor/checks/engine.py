@@ -36,6 +36,7 @@ from auditor.schemas import (
     ClaimsSchema,
     FindingsSchema,
     ReferenceSchema,
+    VerdictsSchema,
     columns,
     empty,
     validate,
@@ -237,7 +238,6 @@ def _checked_apart(
     ]
     if (~own).any():
         parts.append(_checked(claims[~own].reset_index(drop=True), documents, references, rules))
-    # each part is validated; their articles differ, so together they are valid too
     return CheckResult(
         findings=pd.concat([p.findings for p in parts], ignore_index=True),
         verdicts=pd.concat([p.verdicts for p in parts], ignore_index=True),
@@ -257,15 +257,24 @@ def check_claims(
     if missing:
         raise SchemaError("reference", f"missing columns {missing}; expected {columns(ReferenceSchema)}")
     cited = _self_cited(references, claims["doc_id"].unique())
-    if cited:
-        return _checked_apart(claims, documents, _slim(references), rules, cited)
-    return _checked(claims, documents, _slim(references), rules)
+    result = (
+        _checked_apart(claims, documents, _slim(references), rules, cited)
+        if cited
+        else _checked(claims, documents, _slim(references), rules)
+    )
+    # the outputs of the whole call validated once, whatever parts it was checked in
+    findings = result.findings
+    return CheckResult(
+        findings=_no_findings().copy() if findings.empty else validate(FindingsSchema, findings, "findings"),
+        verdicts=validate(VerdictsSchema, result.verdicts, "verdicts"),
+    )
 
 
 def _checked(
     claims: pd.DataFrame, documents: pd.DataFrame | None, references: pd.DataFrame, rules: RuleSet
 ) -> CheckResult:
-    """:func:`check_claims` on validated claims (index 0..n-1) against a slim reference table."""
+    """:func:`check_claims` on validated claims (index 0..n-1) against a slim reference table; the findings and
+    verdicts are validated by the caller."""
     claims = _with_document_dates(claims, documents)
     # plain Python strings: the checks filter, join and loop over small frames, where Arrow strings cost more
     text = [c for c in claims.columns if pd.api.types.is_string_dtype(claims[c])]
@@ -298,11 +307,7 @@ def _checked(
         raw = rule.check.func(data, rule.params)
         if len(raw):
             found.append(_finalise(raw, rule, subjects))
-    findings = (
-        validate(FindingsSchema, pd.concat(found, ignore_index=True), "findings")
-        if found
-        else _no_findings().copy()
-    )
+    findings = pd.concat(found, ignore_index=True) if found else _no_findings()
     reasons = _with_unsettled(subjects, alignment, findings)
     return CheckResult(findings=findings, verdicts=decide(claims, findings, reasons))
 

@@ -21,7 +21,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from auditor.schemas import CLAIM_KINDS, SEVERITIES, VerdictsSchema, validate
+from auditor.schemas import CLAIM_KINDS, SEVERITIES
 
 KEYS: Final = ["doc_id", "claim_id"]
 PRECEDENCE: Final = ("matches", "matches_within_rounding", "needs_review", "likely_error", "outdated")
@@ -56,7 +56,8 @@ def lead_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def decide(claims: pd.DataFrame, findings: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
-    """Exactly one verdict per claim (row of ``claims``), validated against :class:`VerdictsSchema`.
+    """Exactly one verdict per claim (row of ``claims``), in the columns of :class:`VerdictsSchema` (the engine
+    validates the verdicts of a whole call once).
 
     ``reasons`` holds ``row`` (the claim's index label in ``claims``) and ``reason`` for claims no reference was
     aligned with; checkable claims it does not list default to ``no_reference``."""
@@ -80,7 +81,7 @@ def decide(claims: pd.DataFrame, findings: pd.DataFrame, reasons: pd.DataFrame) 
         rows = [at[key] for key in zip(lead["doc_id"], lead["claim_id"], strict=True)]
         verdict[rows] = lead["verdict"].to_numpy(dtype=object)
         reason[rows] = None
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "doc_id": claims["doc_id"].to_numpy(),
             "claim_id": claims["claim_id"].to_numpy(),
@@ -88,4 +89,3 @@ def decide(claims: pd.DataFrame, findings: pd.DataFrame, reasons: pd.DataFrame) 
             "reason": reason,
         }
     )
-    return validate(VerdictsSchema, out, "verdicts")

@@ -20,8 +20,10 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from test_serve_api import SYRIA_ID, VALLEY, example
 
+from auditor.checks.pipeline import Checked
 from auditor.cli import main
 from auditor.commands.options import parse_size
+from auditor.io.documents import Document
 from auditor.report.article_page import inline_hashes
 from auditor.schemas import ClaimsSchema, FindingsSchema, columns
 
@@ -256,3 +258,24 @@ def test_nothing_from_a_request_becomes_a_file_path(serve_client: TestClient) ->
         recording[0] = False
     assert __file__ in opened
     assert [path for path in opened if marker in path] == []
+
+
+def test_the_form_article_is_checked_through_the_micro_batcher(
+    serve_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.serve.batching import Batcher
+    from auditor.serve.models import DEFAULT_ID
+
+    checked: list[str] = []
+    through = Batcher.check
+
+    def recording(self: Batcher, doc: Document) -> Checked:
+        checked.append(doc.doc_id)
+        return through(self, doc)
+
+    monkeypatch.setattr(Batcher, "check", recording)
+    syria = example(SYRIA_ID)
+    response = serve_client.post("/", data={"text": syria["text"], "date": syria["date"]})
+    assert response.status_code == 200
+    assert checked == [DEFAULT_ID]
+    assert re.search(r'<a class="claim v-likely_error"[^>]*>four million', response.text)

@@ -54,10 +54,10 @@ def media_type(request: Request, allowed: Sequence[str]) -> str:
     return given
 
 
-def router(loaded: Loaded) -> APIRouter:
-    """The API routes, on the rules and references loaded at start-up."""
+def router(loaded: Loaded, batcher: Batcher) -> APIRouter:
+    """The API routes, on the rules and references loaded at start-up; single articles are checked through
+    ``batcher`` (shared with the page)."""
     routes = APIRouter()
-    batcher = Batcher(lambda docs: checking.check(loaded, docs))
 
     def one(doc: Document) -> str:
         """The response body for one JSON article (its check batched with concurrent requests' articles)."""

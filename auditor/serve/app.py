@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from auditor.report.article_page import inline_hashes, render_form
-from auditor.serve import api, page
+from auditor.serve import api, checking, page
+from auditor.serve.batching import Batcher
 from auditor.serve.errors import RequestError, problem_body
 from auditor.serve.guards import Guards
 from auditor.serve.startup import Loaded, ServeSettings, load
@@ -38,8 +39,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.include_router(page.router(loaded))
-    app.include_router(api.router(loaded))
+    # one micro-batcher for the page and the API: their concurrent articles share engine calls
+    batcher = Batcher(lambda docs: checking.check(loaded, docs))
+    app.include_router(page.router(loaded, batcher))
+    app.include_router(api.router(loaded, batcher))
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
     docs_page = get_swagger_ui_html(
         openapi_url="openapi.json",

@@ -1,5 +1,5 @@
-"""Concurrent ``POST /api/check`` requests checked together: one engine call for the articles that arrive while
-the previous call runs (micro-batching).
+"""Concurrent ``POST /api/check`` requests and form submissions (``POST /``) checked together: one engine call
+for the articles that arrive while the previous call runs (micro-batching; the app has one batcher).
 
 The engine's cost is mostly fixed per call (eight articles take about as long as one), so under load one call
 for all waiting requests serves each of them in about the time of one check. An idle server adds no wait: the

@@ -17,8 +17,8 @@ from starlette.datastructures import UploadFile
 from auditor.errors import DocumentError
 from auditor.io.documents import Document, documents_frame, documents_from_bytes
 from auditor.report.article_page import ArticleTables, render_article_page, render_form
-from auditor.serve import checking
 from auditor.serve.api import media_type
+from auditor.serve.batching import Batcher
 from auditor.serve.errors import RequestError
 from auditor.serve.models import DEFAULT_ID, check_size, parse_date
 from auditor.serve.startup import Loaded
@@ -27,8 +27,9 @@ _FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
 _FIELDS: Final = ("text", "title", "date", "source")
 
 
-def router(loaded: Loaded) -> APIRouter:
-    """The page routes, on the rules and references loaded at start-up."""
+def router(loaded: Loaded, batcher: Batcher) -> APIRouter:
+    """The page routes, on the rules and references loaded at start-up; the form's article is checked through
+    ``batcher`` (with the API's concurrent articles)."""
     routes = APIRouter()
 
     @routes.get("/", response_class=HTMLResponse, summary="The form: paste or upload an article")
@@ -57,7 +58,7 @@ def router(loaded: Loaded) -> APIRouter:
             return HTMLResponse(render_form(run=loaded.run, values=values, error=message), status_code=422)
         finally:
             await data.close()
-        page = await run_in_threadpool(_page, loaded, doc)
+        page = await run_in_threadpool(_page, loaded, batcher, doc)
         return HTMLResponse(page)
 
     return routes
@@ -95,8 +96,8 @@ def _document(values: dict[str, str], raw: bytes | None, name: str | None, max_d
     return replace(doc, title=title, date=day, source=source)
 
 
-def _page(loaded: Loaded, doc: Document) -> str:
-    checked = checking.check(loaded, [doc])
+def _page(loaded: Loaded, batcher: Batcher, doc: Document) -> str:
+    checked = batcher.check(doc)
     tables = ArticleTables(
         documents=documents_frame([doc]),
         claims=checked.claims,

@@ -3,26 +3,33 @@
 :func:`extracted` and :func:`checked` give the same rows in the same order whatever ``jobs`` is: verdicts do not
 depend on which articles share a batch, so with workers the stream is cut so that they finish together
 (:func:`job_batches`), and the results come back in input order (:func:`auditor.checks.worker_pool.ordered_map`):
-the output of a command is byte for byte the one of ``--jobs 1``. Workers inherit rules and reference tables; a
-batch that fails is reported through ``on_failure`` (see :func:`describe`) and the other batches are still written.
+the output of a command is byte for byte the one of ``--jobs 1``. Workers inherit rules and reference tables, and
+do all of a batch's work but writing it: they present it (``check``) and render it as JSON lines (``jsonl``), so
+the command only writes text and the two cores do the rest. A batch that fails is reported through ``on_failure``
+(see :func:`describe`) and the other batches are still written. :func:`on_checking_workers` runs another
+function (``audit``'s) on the same workers.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Final, TypeVar
 
 import click
 import pandas as pd
 
-from auditor.checks.engine import CheckResult, check_claims, may_be_cited
+from auditor.checks.engine import check_claims, may_be_cited
+from auditor.checks.presentation import Presentation, Shown
 from auditor.checks.rules import RuleSet
 from auditor.checks.worker_pool import ordered_map
 from auditor.claims.extract import default_extractor
 from auditor.io.documents import Document
+from auditor.io.output import JsonLines
 
+T = TypeVar("T")
+R = TypeVar("R")
 Batch = list[Document]
 OnFailure = Callable[[Batch, BaseException], None]
 
@@ -34,12 +41,15 @@ _CITED_WEIGHT: Final = 500_000
 
 @dataclass(frozen=True, slots=True)
 class _Setup:
-    """What every worker holds for the whole run."""
+    """What every worker holds for the whole run: how to extract, and the rules and reference table of a check;
+    ``render`` (extract) and ``show`` (check) turn a batch into what the command writes."""
 
     all_numbers: bool
     max_rows: int | None = None
     rules: RuleSet | None = None
     references: pd.DataFrame | None = None
+    render: JsonLines | None = None
+    show: Presentation | None = None
 
     def checking(self) -> tuple[RuleSet, pd.DataFrame]:
         """The rules and reference table of a checking worker."""
@@ -62,21 +72,50 @@ def _worker_setup() -> _Setup:
     return _setup
 
 
-def _extract(batch: Batch) -> list[pd.DataFrame]:
+def _extract(batch: Batch) -> list[pd.DataFrame | str]:
     setup = _worker_setup()
     extractor = default_extractor()
     if setup.max_rows is None:
-        return [extractor.frame(batch, all_numbers=setup.all_numbers)]
-    return list(extractor.frames(batch, all_numbers=setup.all_numbers, max_rows=setup.max_rows))
+        tables = [extractor.frame(batch, all_numbers=setup.all_numbers)]
+    else:
+        tables = list(extractor.frames(batch, all_numbers=setup.all_numbers, max_rows=setup.max_rows))
+    render = setup.render
+    return [table if render is None else render(table) for table in tables if len(table)]
 
 
-def _check(batch: Batch) -> tuple[pd.DataFrame, CheckResult] | None:
+def _check(batch: Batch) -> Shown | None:
     setup = _worker_setup()
     claims = default_extractor().frame(batch, all_numbers=setup.all_numbers)
     if not len(claims):
         return None
     rules, references = setup.checking()
-    return claims, check_claims(claims, references=references, rules=rules)
+    if setup.show is None:  # pragma: no cover - checked() always gives one
+        raise RuntimeError("this worker was started without a presentation")
+    return setup.show(claims, check_claims(claims, references=references, rules=rules))
+
+
+def checking_worker() -> tuple[RuleSet, pd.DataFrame]:
+    """In a function run by :func:`on_checking_workers`: the run's rules and reference table."""
+    return _worker_setup().checking()
+
+
+def on_checking_workers(
+    func: Callable[[T], R],
+    batches: Iterable[T],
+    rules: RuleSet,
+    references: pd.DataFrame,
+    *,
+    jobs: int,
+    on_failure: Callable[[T, BaseException], None],
+    split: Callable[[T], Sequence[T]] | None = None,
+) -> Iterator[tuple[T, R]]:
+    """``(batch, func(batch))`` in input order from ``jobs`` workers holding ``rules`` and ``references``
+    (``func``, a module-level function, reads them with :func:`checking_worker`); failures and ``split`` as in
+    :func:`~auditor.checks.worker_pool.ordered_map`."""
+    setup = _Setup(all_numbers=False, rules=rules, references=references)
+    return ordered_map(
+        func, batches, jobs=jobs, on_failure=on_failure, initializer=_start_worker, setup=setup, split=split
+    )
 
 
 def job_batches(
@@ -150,8 +189,10 @@ def extracted(
     max_rows: int | None = None,
     jobs: int,
     on_failure: OnFailure,
-) -> Iterator[pd.DataFrame]:
-    """Validated claims tables, one per batch with claims (or per ``max_rows`` rows), in input order."""
+    render: JsonLines | None = None,
+) -> Iterator[pd.DataFrame | str]:
+    """Validated claims tables, one per batch with claims (or per ``max_rows`` rows), in input order; with workers
+    and ``render``, each table's text instead (rendered by the worker)."""
     if jobs == 1:
         from auditor.claims.extract import extract_batches  # looked up when called: tests stand in for it
 
@@ -165,10 +206,10 @@ def extracted(
         jobs=jobs,
         on_failure=on_failure,
         initializer=_start_worker,
-        setup=_Setup(all_numbers, max_rows),
+        setup=_Setup(all_numbers, max_rows, render=render),
     )
     for _, tables in results:
-        yield from (claims for claims in tables if len(claims))
+        yield from tables
 
 
 def checked(
@@ -177,25 +218,27 @@ def checked(
     references: pd.DataFrame,
     on_failure: OnFailure,
     *,
+    show: Presentation,
     all_numbers: bool,
     batch_size: int,
     jobs: int,
-) -> Iterator[tuple[pd.DataFrame, CheckResult]]:
-    """Each batch's claims with their findings and verdicts, in input order (batches without claims skipped)."""
+) -> Iterator[Shown]:
+    """Each batch with claims as ``show`` presents it, in input order; workers also render it (``jsonl``)."""
     if jobs == 1:
         from auditor.claims.extract import extract_batches  # looked up when called: tests stand in for it
 
         for claims in extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size):
-            yield claims, check_claims(claims, references=references, rules=rules)
+            yield show(claims, check_claims(claims, references=references, rules=rules))
         return
+    setup = _Setup(all_numbers, rules=rules, references=references, show=replace(show, render=True))
     results = ordered_map(
         _check,
         job_batches(documents, batch_size, jobs, _check_weight(references)),
         jobs=jobs,
         on_failure=on_failure,
         initializer=_start_worker,
-        setup=_Setup(all_numbers, rules=rules, references=references),
+        setup=setup,
     )
-    for _, outcome in results:
-        if outcome is not None:
-            yield outcome
+    for _, shown in results:
+        if shown is not None:
+            yield shown

@@ -8,14 +8,15 @@
 * :func:`editor_view`: what an editor reads in a terminal: the quote, how it was read, the verdict, the reference
   and its source, and the finding;
 * :func:`flagged`: the claims needing attention, for ``--only flagged``;
-* :class:`Coverage` and its line "N numbers found · M checked · K need attention · J not checkable".
+* :class:`Coverage` and its line "N numbers found · M checked · K need attention · J not checkable";
+* :class:`Presentation`: all of the above for one batch as ``auditor check`` shows it (:class:`Shown`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import pandas as pd
@@ -25,7 +26,8 @@ from auditor.checks.messages import REASON_WORDS, amount, what
 from auditor.checks.registry import records
 from auditor.checks.verdicts import lead_findings
 from auditor.checks.wording import is_missing, place_name, spoken
-from auditor.schemas import ClaimsSchema, FindingsSchema, columns
+from auditor.io.output import line_renderer
+from auditor.schemas import SEVERITIES, ClaimsSchema, FindingsSchema, columns
 
 KEYS: Final = ["doc_id", "claim_id"]
 ATTENTION: Final = ("needs_review", "likely_error", "outdated")
@@ -206,9 +208,51 @@ class Coverage:
         self.checked += len(verdicts) - not_checkable
         self.attention += int(verdicts["verdict"].isin(list(ATTENTION)).sum())
 
+    def merge(self, other: Coverage) -> None:
+        """Add the counts of another batch."""
+        self.found += other.found
+        self.checked += other.checked
+        self.attention += other.attention
+        self.not_checkable += other.not_checkable
+
     def line(self) -> str:
         """ "N numbers found · M checked · K need attention · J not checkable"."""
         return (
             f"{self.found} numbers found · {self.checked} checked · {self.attention} need attention · "
             f"{self.not_checkable} not checkable"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One checked batch as ``auditor check`` shows it: the counts of its verdicts, the worst severity of its
+    findings (an index of :data:`~auditor.schemas.SEVERITIES`, -1 for none) and its rows (the view, or its JSON
+    lines already rendered)."""
+
+    coverage: Coverage
+    worst: int
+    rows: pd.DataFrame | str
+
+
+@dataclass(frozen=True, slots=True)
+class Presentation:
+    """How ``auditor check`` shows each batch (``--format``, ``--only``). Picklable: a ``--jobs`` worker shows
+    its own batches, and with ``render`` also turns ``jsonl`` rows into their text."""
+
+    fmt: str
+    only: str = "all"
+    render: bool = False
+    output_columns: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        extra = FLAT_EXTRA if self.fmt == "csv" else PER_CLAIM_EXTRA
+        object.__setattr__(self, "output_columns", (*columns(ClaimsSchema), *extra))
+
+    def __call__(self, claims: pd.DataFrame, result: CheckResult) -> Shown:
+        coverage = Coverage()
+        coverage.add(result.verdicts)
+        worst = max((SEVERITIES.index(str(s)) for s in result.findings["severity"].unique()), default=-1)
+        shown = flagged(claims, result) if self.only == "flagged" else claims
+        view = {"table": editor_view, "csv": flat_view}.get(self.fmt, per_claim)(shown, result)
+        render = line_renderer(self.fmt, self.output_columns) if self.render else None
+        return Shown(coverage, worst, view if render is None else render(view))

@@ -5,7 +5,8 @@ the order the batches came, so a command writes exactly what it writes with one 
 per worker are in flight, so memory is bounded by the batch, not by the corpus. A batch whose function raises
 is passed to ``on_failure`` and the others go on; a batch that kills its worker process (a crash, the kernel's
 out-of-memory killer) breaks the pool for every batch in flight: those batches are run again one at a time on
-a new pool, so only the one that kills a worker on its own is reported, and the rest is kept.
+a new pool, so only the one that kills a worker on its own is reported, and the rest is kept. Given ``split``,
+a failed batch is first run again in parts (``audit`` isolates the one document a batch failed on).
 
 Where the system can fork (Linux, macOS), workers are forked from this process: they start in milliseconds with
 everything it has loaded (modules, compiled patterns, rules, the reference pack) shared copy-on-write, and
@@ -15,10 +16,11 @@ per worker, never per batch. Only batches go to the workers and only their resul
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Final, TypeVar
@@ -47,9 +49,42 @@ def resolve_jobs(jobs: int) -> int:
     return max(1, jobs)
 
 
-def _new_pool(jobs: int, initializer: Callable[[S], None], setup: S) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context(_START_METHOD)
-    return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=(setup,))
+class _Workers:
+    """The pool of one :func:`ordered_map`, replaced by a new one when a dying worker broke it."""
+
+    def __init__(self, jobs: int, initializer: Callable[[S], None], setup: S) -> None:
+        # what is loaded now is kept for the run: out of the collector's sight, a forked worker's collections
+        # never write to (and so copy) the pages it shares with this process
+        gc.freeze()
+        self._start = (jobs, initializer, setup)
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        jobs, initializer, setup = self._start
+        context = multiprocessing.get_context(_START_METHOD)
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=(setup,))
+
+    def submit(self, func: Callable[[B], R], batch: B) -> Future[R]:
+        """``func(batch)`` on the pool; on a pool a dying worker already broke, a future holding that error."""
+        try:
+            return self.pool.submit(func, batch)
+        except BrokenProcessPool as exc:
+            broken: Future[R] = Future()
+            broken.set_exception(exc)
+            return broken
+
+    def renew(self) -> None:
+        """Shut the broken pool down (its pending futures are cancelled) and start a new one."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+def _whole(batch: B) -> Sequence[B]:
+    return (batch,)
 
 
 def ordered_map(
@@ -60,19 +95,22 @@ def ordered_map(
     on_failure: Callable[[B, BaseException], None],
     initializer: Callable[[S], None],
     setup: S,
+    split: Callable[[B], Sequence[B]] | None = None,
 ) -> Iterator[tuple[B, R]]:
     """``(batch, func(batch))`` for every batch that did not fail, in input order, computed by ``jobs``
-    processes, each started with ``initializer(setup)``; each failed batch goes to ``on_failure`` with its
-    exception (:class:`WorkerDiedError` when it killed its worker). ``func`` and ``initializer`` must be
-    module-level functions and ``setup`` picklable."""
+    processes, each started with ``initializer(setup)``. A failed batch that ``split`` cuts into several parts is
+    run again as those parts (so one bad document of a batch loses only itself); one that it does not cut (by
+    default, none is) goes to ``on_failure`` with its exception (:class:`WorkerDiedError` when it killed its worker).
+    ``func`` and ``initializer`` must be module-level functions and ``setup`` picklable."""
+    pieces = split or _whole
     it = iter(batches)
     window = jobs * _IN_FLIGHT_PER_WORKER
     pending: deque[tuple[B, Future[R]]] = deque()
-    pool = _new_pool(jobs, initializer, setup)
+    workers = _Workers(jobs, initializer, setup)
     try:
         while True:
             for batch in it:
-                pending.append((batch, pool.submit(func, batch)))
+                pending.append((batch, workers.submit(func, batch)))
                 if len(pending) >= window:
                     break
             if not pending:
@@ -83,38 +121,43 @@ def ordered_map(
             except BrokenProcessPool:
                 suspects = [batch, *(b for b, _ in pending)]
                 pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = _new_pool(jobs, initializer, setup)
+                workers.renew()
                 for suspect in suspects:
-                    pool, outcome = _alone(pool, func, suspect, on_failure, jobs, initializer, setup)
-                    if outcome is not None:
-                        yield suspect, outcome[0]
+                    yield from _alone(workers, func, suspect, on_failure, pieces)
                 continue
             except Exception as exc:
-                on_failure(batch, exc)
+                if len(parts := pieces(batch)) < 2:
+                    on_failure(batch, exc)
+                else:  # the parts go first, in their order
+                    pending.extendleft(reversed([(part, workers.submit(func, part)) for part in parts]))
                 continue
             yield batch, result
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        workers.close()
 
 
 def _alone(
-    pool: ProcessPoolExecutor,
+    workers: _Workers,
     func: Callable[[B], R],
     batch: B,
     on_failure: Callable[[B, BaseException], None],
-    jobs: int,
-    initializer: Callable[[S], None],
-    setup: S,
-) -> tuple[ProcessPoolExecutor, tuple[R] | None]:
-    """Run one batch with nothing else in flight; a batch that breaks the pool is the one that kills workers
-    (reported, and the pool replaced)."""
+    split: Callable[[B], Sequence[B]],
+) -> Iterator[tuple[B, R]]:
+    """Run one batch with nothing else in flight: a batch that breaks the pool is the one that kills workers (the
+    pool is replaced, and the batch's parts are run alone in turn, or the batch reported)."""
+    error: BaseException
     try:
-        return pool, (pool.submit(func, batch).result(),)
+        result = workers.submit(func, batch).result()
     except BrokenProcessPool as exc:
-        on_failure(batch, WorkerDiedError(str(exc) or "no detail"))
-        pool.shutdown(wait=True, cancel_futures=True)
-        return _new_pool(jobs, initializer, setup), None
+        workers.renew()
+        error = WorkerDiedError(str(exc) or "no detail")
     except Exception as exc:
-        on_failure(batch, exc)
-        return pool, None
+        error = exc
+    else:
+        yield batch, result
+        return
+    if len(parts := split(batch)) < 2:
+        on_failure(batch, error)
+        return
+    for part in parts:
+        yield from _alone(workers, func, part, on_failure, split)

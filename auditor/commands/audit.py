@@ -12,6 +12,7 @@ from auditor.commands.options import (
     batch_size_option,
     date_option,
     fail_on_option,
+    jobs_option,
     max_doc_bytes_option,
     reference_option,
     rules_option,
@@ -61,6 +62,7 @@ _ONE_MODE = "give exactly one of SOURCE... (articles to audit), --recheck or --f
 @batch_size_option(
     100, "Documents extracted and checked together (each is still stored in its own transaction)."
 )
+@jobs_option
 @click.option(
     "--recheck",
     is_flag=True,
@@ -92,6 +94,7 @@ def command(
     fail_on: str,
     wait: float,
     batch_size: int,
+    jobs: int,
     recheck: bool,
     from_parquet: Path | None,
     quiet: bool,
@@ -130,6 +133,7 @@ def command(
         batch_size=batch_size,
         progress=not quiet and sys.stderr.isatty(),
         max_doc_bytes=max_doc_bytes,
+        jobs=jobs,
     )
     if recheck:
         rechecked = run_recheck(options)

@@ -18,7 +18,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -37,7 +37,10 @@ from auditor.commands.options import (
 )
 from auditor.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, DocumentError, UsageError
 from auditor.io.documents import Document, read_documents
-from auditor.io.output import FORMATS, atomic_output, open_writer
+from auditor.io.output import FORMATS, Writer, atomic_output, open_writer, write_rows
+
+if TYPE_CHECKING:
+    from auditor.checks.presentation import Coverage, Presentation
 
 
 class _Undated:
@@ -85,6 +88,15 @@ def _on_dask(params: dict[str, Any], settings: DaskSettings) -> int:
         undated.seen = run.undated
         undated.note()
     return run.exit_code(params["fail_on"])
+
+
+def _writer(stream: TextIO, show: Presentation, coverage: Coverage) -> Writer:
+    """The editor's report for ``--format table`` (worst first, then the coverage line), else the format's."""
+    from auditor.report.terminal import TerminalReport, console_for
+
+    if show.fmt == "table":
+        return TerminalReport(console_for(stream), coverage.line)
+    return open_writer(show.fmt, stream, show.output_columns)
 
 
 @click.command(
@@ -147,8 +159,7 @@ def command(
     from auditor.checks import presentation as present
     from auditor.checks.batch_jobs import FailedBatches, checked
     from auditor.reference import load_reference_with_shipped
-    from auditor.report.terminal import TerminalReport, console_for
-    from auditor.schemas import SEVERITIES, ClaimsSchema, columns
+    from auditor.schemas import SEVERITIES
 
     if (settings := dask_settings(ctx, exclusive=("fmt", "output", "only"))) is not None:
         ctx.exit(_on_dask(ctx.params, settings))
@@ -170,29 +181,29 @@ def command(
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     threshold = None if fail_on == "never" else SEVERITIES.index(fail_on)
-    reached = False
+    worst = -1
     coverage = present.Coverage()
-    views = {"table": present.editor_view, "csv": present.flat_view}
-    make_view = views.get(fmt, present.per_claim)
-    cols = (*columns(ClaimsSchema), *(present.FLAT_EXTRA if fmt == "csv" else present.PER_CLAIM_EXTRA))
+    show = present.Presentation(fmt, only)
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
-        table = fmt == "table"
-        writer = (
-            TerminalReport(console_for(stream), coverage.line) if table else open_writer(fmt, stream, cols)
-        )
+        writer = _writer(stream, show, coverage)
         # the claims carry their as-of dates (the article's, or --date's), so no documents table is needed
         failed = FailedBatches("checked")
-        for claims, result in checked(
-            documents, rules, reference, failed, all_numbers=all_numbers, batch_size=batch_size, jobs=jobs
+        for shown in checked(
+            documents,
+            rules,
+            reference,
+            failed,
+            show=show,
+            all_numbers=all_numbers,
+            batch_size=batch_size,
+            jobs=jobs,
         ):
-            coverage.add(result.verdicts)
-            if threshold is not None and len(result.findings):
-                reached |= bool(result.findings["severity"].map(SEVERITIES.index).ge(threshold).any())
-            shown = present.flagged(claims, result) if only == "flagged" else claims
-            writer.write(make_view(shown, result))
+            coverage.merge(shown.coverage)
+            worst = max(worst, shown.worst)
+            write_rows(writer, stream, shown.rows)
         writer.close()
-    if not table:
+    if fmt != "table":
         click.echo(coverage.line(), err=True)
     if as_of is None:
         undated.note()
@@ -202,5 +213,5 @@ def command(
         what = "input was" if failures == 1 else "inputs were"
         click.echo(f"error: {failures} bad {what} skipped; the rest was checked", err=True)
         ctx.exit(EXIT_BAD_INPUT)
-    if reached:
+    if threshold is not None and worst >= threshold:
         ctx.exit(EXIT_FINDINGS)

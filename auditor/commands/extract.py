@@ -21,7 +21,7 @@ from auditor.commands.options import (
 )
 from auditor.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, DocumentError, UsageError
 from auditor.io.documents import read_documents
-from auditor.io.output import FORMATS, atomic_output, open_writer
+from auditor.io.output import FORMATS, atomic_output, line_renderer, open_writer, write_rows
 from auditor.schemas import ClaimsSchema, columns
 
 _FILE_TABLE_WIDTH = 10_000
@@ -95,6 +95,7 @@ def command(
     if as_of is not None:
         documents = (replace(d, date=as_of) for d in documents)
     failed = FailedBatches("written")
+    cols = columns(ClaimsSchema) if fmt != "table" else None
     batches = extracted(
         documents,
         all_numbers=all_numbers,
@@ -102,14 +103,15 @@ def command(
         max_rows=MAX_ROWS_PER_TABLE,
         jobs=jobs,
         on_failure=failed,
+        render=line_renderer(fmt, cols),
     )
     with ExitStack() as stack:
         stream = sys.stdout if output is None else stack.enter_context(atomic_output(output))
         # A table in a file keeps whole cells; on a terminal it fits the window.
         width = None if output is None else _FILE_TABLE_WIDTH
-        writer = open_writer(fmt, stream, columns(ClaimsSchema) if fmt != "table" else None, width=width)
+        writer = open_writer(fmt, stream, cols, width=width)
         for batch in batches:
-            writer.write(batch)
+            write_rows(writer, stream, batch)
         writer.close()
 
     if failed.count:

@@ -31,6 +31,7 @@ from pandera.pandas import DataFrameModel
 from auditor import reference as reference_data
 from auditor import report as reporting
 from auditor.checks import engine
+from auditor.checks.batch_jobs import checking_worker, on_checking_workers
 from auditor.checks.rules import RuleSet
 from auditor.claims import extract as extraction
 from auditor.errors import (
@@ -75,6 +76,8 @@ class AuditOptions:
     progress: bool = False
     #: the largest document read (``--max-doc-bytes``; None: no limit)
     max_doc_bytes: int | None = None
+    #: worker processes extracting and checking batches (``--jobs``); this process stores them all
+    jobs: int = 1
 
     def __post_init__(self) -> None:
         order = check_order(self.date_order)
@@ -332,12 +335,33 @@ class _Job:
         pending = [(k, d) for k, d in zip(keys, docs, strict=True) if k not in seen]
         self.tally.seen = len(docs) - len(pending)
         progress = _Progress(len(pending), options.progress)
+        chunks = _batched(pending, options.batch_size)
         try:
-            for chunk in _batched(pending, options.batch_size):
-                self.isolating(chunk)
+            if options.jobs == 1:
+                for chunk in chunks:
+                    self.isolating(chunk)
+                    progress.advance(len(chunk))
+                return
+            for chunk, rows in on_checking_workers(
+                _checked_in_worker,
+                chunks,
+                self.rules,
+                self.references,
+                jobs=options.jobs,
+                on_failure=lambda chunk, exc: self.failed(chunk, exc, progress),
+                split=_one_by_one,
+            ):
+                self.store_checked(chunk, *rows)
                 progress.advance(len(chunk))
         finally:
             progress.close()
+
+    def failed(self, chunk: list[tuple[str, Document]], exc: BaseException, progress: _Progress) -> None:
+        """A document a worker failed on (alone: see :func:`_one_by_one`), or that killed the worker."""
+        for _, doc in chunk:
+            self.tally.failed += 1
+            self.on_failure(doc, exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+        progress.advance(len(chunk))
 
     def isolating(self, chunk: list[tuple[str, Document]]) -> None:
         """Run :meth:`batch`; when it fails unexpectedly, retry document by document to isolate the culprit.
@@ -358,14 +382,8 @@ class _Job:
             self.on_failure(chunk[0][1], exc)
 
     def batch(self, chunk: list[tuple[str, Document]]) -> None:
-        """Extract and check one batch, then store it document by document (one transaction each)."""
-        batch = [d for _, d in chunk]
-        documents = documents_frame(batch)
-        claims = concat_rows(list(extraction.extract_batches(batch, batch_size=len(batch))), ClaimsSchema)
-        checked = engine.check_claims(claims, documents, references=self.references, rules=self.rules)
-        verdicts = validate(VerdictsSchema, checked.verdicts)
-        findings = validate(FindingsSchema, checked.findings)
-        self.store_checked(chunk, claims, verdicts, findings)
+        """Extract and check one batch, then store it."""
+        self.store_checked(chunk, *_checked([d for _, d in chunk], self.references, self.rules))
 
     def store_checked(
         self,
@@ -389,6 +407,28 @@ class _Job:
             (self.rows.findings, findings),
         ):
             bucket.append(frame[frame["doc_id"].isin(kept)])
+
+
+#: One batch's claims, verdicts and findings, validated.
+_Checked = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def _checked(batch: list[Document], references: pd.DataFrame, rules: RuleSet) -> _Checked:
+    documents = documents_frame(batch)
+    claims = concat_rows(list(extraction.extract_batches(batch, batch_size=len(batch))), ClaimsSchema)
+    checked = engine.check_claims(claims, documents, references=references, rules=rules)
+    return claims, validate(VerdictsSchema, checked.verdicts), validate(FindingsSchema, checked.findings)
+
+
+def _checked_in_worker(chunk: list[tuple[str, Document]]) -> _Checked:
+    """:func:`_checked` in a worker process of ``--jobs``."""
+    rules, references = checking_worker()
+    return _checked([d for _, d in chunk], references, rules)
+
+
+def _one_by_one(chunk: list[tuple[str, Document]]) -> list[list[tuple[str, Document]]]:
+    """A failed batch is run again document by document, so only the document it failed on is skipped."""
+    return [[item] for item in chunk]
 
 
 def sweep_staging(out: Path, store: AuditStore) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 from typing import Final, Protocol, TextIO
@@ -141,6 +142,30 @@ def _json_lines(frame: pd.DataFrame, columns: tuple[str, ...] | None) -> Iterato
             orient="records", lines=True, force_ascii=False, double_precision=15
         )
         yield text if text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLines:
+    """Renders a batch as the JSON lines :class:`JsonLinesWriter` writes for it; picklable, so that a ``--jobs``
+    worker renders its own batches and the command only writes the text."""
+
+    columns: tuple[str, ...] | None
+
+    def __call__(self, frame: pd.DataFrame) -> str:
+        return "".join(_json_lines(frame, self.columns))
+
+
+def line_renderer(fmt: str, columns: Sequence[str] | None) -> JsonLines | None:
+    """For ``jsonl`` (whose lines stand alone), what renders a batch as its text; None for the other formats."""
+    return JsonLines(tuple(columns) if columns is not None else None) if fmt == "jsonl" else None
+
+
+def write_rows(writer: Writer, stream: TextIO, rows: pd.DataFrame | str) -> None:
+    """A batch's rows: a frame through ``writer``, or the text a worker rendered (:class:`JsonLines`) as it is."""
+    if isinstance(rows, str):
+        stream.write(rows)
+    else:
+        writer.write(rows)
 
 
 class JsonLinesWriter:

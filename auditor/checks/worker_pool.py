@@ -1,8 +1,9 @@
 """Batches of work on local worker processes, results back in input order (``--jobs N``).
 
 :func:`ordered_map` runs one function over a stream of batches on a pool of processes and yields the results in
-the order the batches came, so a command writes exactly what it writes with one process. At most two batches
-per worker are in flight, so memory is bounded by the batch, not by the corpus. A batch whose function raises
+the order the batches came, so a command writes exactly what it writes with one process. Two batches per worker
+are running or queued, and a new one is sent as soon as one finishes (even while an earlier, slower one still
+runs); at most four per worker are held, so memory is bounded by the batch, not by the corpus. A batch whose function raises
 is passed to ``on_failure`` and the others go on; a batch that kills its worker process (a crash, the kernel's
 out-of-memory killer) breaks the pool for every batch in flight: those batches are run again one at a time on
 a new pool, so only the one that kills a worker on its own is reported, and the rest is kept. Given ``split``,
@@ -21,7 +22,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Final, TypeVar
 
@@ -29,8 +30,10 @@ B = TypeVar("B")
 R = TypeVar("R")
 S = TypeVar("S")
 
-#: Batches submitted per worker before the first result is taken (keeps workers busy, memory bounded).
-_IN_FLIGHT_PER_WORKER: Final = 2
+#: Batches running or queued per worker (one to run next as soon as a worker is free).
+_RUNNING_PER_WORKER: Final = 2
+#: Batches held (running, queued, or done and waiting for the ones before them) per running one: memory bound.
+_HELD_PER_RUNNING: Final = 2
 #: Fork where the system can (workers inherit what is loaded), else spawn.
 _START_METHOD: Final = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -83,6 +86,11 @@ class _Workers:
         gc.unfreeze()
 
 
+def _room(pending: deque[tuple[B, Future[R]]], running: int) -> bool:
+    """Whether another batch may be sent: fewer than ``running`` unfinished, and the results held bounded."""
+    return len(pending) < running * _HELD_PER_RUNNING and sum(not f.done() for _, f in pending) < running
+
+
 def _whole(batch: B) -> Sequence[B]:
     return (batch,)
 
@@ -104,18 +112,25 @@ def ordered_map(
     ``func`` and ``initializer`` must be module-level functions and ``setup`` picklable."""
     pieces = split or _whole
     it = iter(batches)
-    window = jobs * _IN_FLIGHT_PER_WORKER
+    running = jobs * _RUNNING_PER_WORKER
     pending: deque[tuple[B, Future[R]]] = deque()
     workers = _Workers(jobs, initializer, setup)
     try:
         while True:
-            for batch in it:
-                pending.append((batch, workers.submit(func, batch)))
-                if len(pending) >= window:
-                    break
+            # topped up by the count still running, not the count taken: a slow batch at the head leaves no worker
+            # idle
+            if _room(pending, running):
+                for batch in it:
+                    pending.append((batch, workers.submit(func, batch)))
+                    if not _room(pending, running):
+                        break
             if not pending:
                 return
-            batch, future = pending.popleft()
+            batch, future = pending[0]
+            if not future.done():
+                wait([f for _, f in pending if not f.done()], return_when=FIRST_COMPLETED)
+                continue
+            pending.popleft()
             try:
                 result = future.result()
             except BrokenProcessPool:

@@ -40,9 +40,9 @@ _TAIL_BATCHES_PER_WORKER: Final = 2
 #: last batches are kept small for a worker not to finish long before the other; four rounds keep the extra
 #: batches (a fixed cost of about 25 ms to extract, 70 ms to check) few.
 _TAIL_ROUNDS: Final = 4
-#: An article a reference figure was curated from, checked on its own: ~0.5 s, what other articles take for a weight
-#: of ~140,000 (CPU times on the shared news, 2026-12-07).
-_CITED_WEIGHT: Final = 150_000
+#: An article a reference figure was curated from, checked apart: ~0.27 s, what other articles take for a weight of
+#: ~75,000 (CPU times on the shared news, 2026-12-07, after the engine's fixed cost was cut).
+_CITED_WEIGHT: Final = 80_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +164,8 @@ def text_weight(doc: Document) -> int:
 
 def _check_weight(references: pd.DataFrame) -> Callable[[Document], int]:
     """The work of extracting and checking a document: an article a reference figure was curated from is checked
-    on its own (:func:`~auditor.checks.engine.may_be_cited`), which costs about as much as 1,500 other numbers (more
-    than most whole articles)."""
+    on its own (:func:`~auditor.checks.engine.may_be_cited`), which costs about as much as 800 other numbers (more than
+    most whole articles)."""
     return lambda doc: text_weight(doc) + (_CITED_WEIGHT if may_be_cited(references, doc.doc_id) else 0)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +36,21 @@ def test_a_broken_row_is_refused_naming_the_rule(case: dict[str, Any]) -> None:
         validate(ClaimsSchema, _frame(row))
     assert info.value.table == "claims"
     assert case["mentions"] in str(info.value)
+
+
+def test_the_table_models_load_without_dask_or_hypothesis_which_still_import_afterwards() -> None:
+    """pandera loads both whenever they are installed (~0.6 s of CPU at every start of a command or worker)."""
+    code = (
+        "import importlib.util, sys\n"
+        "import auditor.schemas as s\n"
+        "s.validate(s.ClaimsSchema, s.empty(s.ClaimsSchema))\n"
+        "print(sorted(m for m in ('dask', 'hypothesis') if m in sys.modules))\n"
+        "for name in ('dask.dataframe', 'hypothesis.strategies'):\n"
+        "    if importlib.util.find_spec(name.split('.')[0]):\n"
+        "        __import__(name)\n"
+        "        print(name)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, *imported = run.stdout.splitlines()
+    assert loaded == "[]"
+    assert set(imported) <= {"dask.dataframe", "hypothesis.strategies"}

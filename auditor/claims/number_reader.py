@@ -154,6 +154,10 @@ class NumberReader:
             value = abs(value) ** (sign * int(power.group(2))) * (-1 if value < 0 else 1)
             return Reading(pos, power.end(), value, value_precision(value), False, True, "")
         frac = _FRACTION.match(text, end) if nxt == "/" else None
+        if frac is not None and _fiscal_year(raw, frac.group(1)):
+            year = Reading(pos, frac.end(), value, 1.0, False, False, raw)
+            year.kind = "year"  # "in 1987/88": a fiscal year, not 1987 divided by 88
+            return year
         if frac is not None and "," not in raw and "." not in raw and int(frac.group(1)) != 0:
             value = value / int(frac.group(1))
             return Reading(pos, frac.end(), value, value_precision(value), False, False, "")
@@ -331,6 +335,14 @@ class NumberReader:
         kind = "ratio" if is_fraction and value < 1 else "count"
         unit = "dimensionless" if kind == "ratio" else None
         return Reading(start, end, value, value_precision(value), True, scaled, "", unit=unit, kind=kind)
+
+
+def _fiscal_year(first: str, second: str) -> bool:
+    """Whether "first/second" is a fiscal or season year: "1987/88", "2015/2016"."""
+    if len(first) != 4 or not first.isdigit() or not 1900 <= int(first) <= 2099:
+        return False
+    following = int(first) + 1
+    return second == str(following) or (len(second) == 2 and int(second) == following % 100)
 
 
 def _lone_fraction_ok(text: str, end: int) -> bool:

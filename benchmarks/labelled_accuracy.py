@@ -37,14 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 NEWS = REPO.parent / "shared" / "data" / "news"
 LABELS = REPO / "tests" / "cases" / "labelled"
 #: The corpus names the two label files use, and their files.
-CORPORA = {
-    "fakes_syria": "fakes_syria.jsonl",
-    "reportedly": "reportedly_2015_09.jsonl",
-    "reportedly_2015_09": "reportedly_2015_09.jsonl",
-    "wikipedia_current_events": "wikipedia_current_events_2015_09.jsonl",
-    "wikipedia_current_events_2015_09": "wikipedia_current_events_2015_09.jsonl",
-    "reuters21578_sample": "reuters21578_sample.jsonl",
-}
+CORPORA: dict[str, str] = yaml.safe_load((LABELS / "corpora.yaml").read_text("utf-8"))
 FLAGS = frozenset({"needs_review", "likely_error", "outdated"})
 ERRORS = frozenset({"likely_error", "outdated"})
 NO_MEASURE = frozenset({"other", "none"})

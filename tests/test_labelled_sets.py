@@ -19,14 +19,7 @@ from auditor.claims.lexicon import default_measures, iso3_codes
 
 LABELS = Path(__file__).parent / "cases" / "labelled"
 #: Corpus names the label files use, and the shared files that hold their articles.
-CORPORA = {
-    "fakes_syria": "fakes_syria.jsonl",
-    "reportedly": "reportedly_2015_09.jsonl",
-    "reportedly_2015_09": "reportedly_2015_09.jsonl",
-    "wikipedia_current_events": "wikipedia_current_events_2015_09.jsonl",
-    "wikipedia_current_events_2015_09": "wikipedia_current_events_2015_09.jsonl",
-    "reuters21578_sample": "reuters21578_sample.jsonl",
-}
+CORPORA: dict[str, str] = yaml.safe_load((LABELS / "corpora.yaml").read_text("utf-8"))
 #: Fields both files share: the span, then what it counts, where, when and on whose word.
 SPAN = {"doc", "corpus", "start", "end", "number"}
 COMMON = SPAN | {"measure", "place", "origin", "scope", "as_of", "attribution"}

@@ -23,10 +23,13 @@ CORPORA: dict[str, str] = yaml.safe_load((LABELS / "corpora.yaml").read_text("ut
 #: Fields both files share: the span, then what it counts, where, when and on whose word.
 SPAN = {"doc", "corpus", "start", "end", "number"}
 COMMON = SPAN | {"measure", "place", "origin", "scope", "as_of", "attribution"}
-FIELDS = {
-    "verdicts_real": COMMON | {"date", "verdict", "reason", "reference", "why"},
-    "claims_real": COMMON | {"note"},
-}
+CLAIM_FIELDS = COMMON | {"note"}
+VERDICT_FIELDS = COMMON | {"date", "verdict", "reason", "reference", "why"}
+#: The labelled sets: the claims file and the verdicts file of each (the held-out batch is scored once, never tuned on).
+SETS = {"real": ("claims_real", "verdicts_real"), "heldout": ("heldout_claims", "heldout_verdicts")}
+CLAIM_FILES = sorted(claims for claims, _ in SETS.values())
+VERDICT_FILES = sorted(verdicts for _, verdicts in SETS.values())
+FIELDS = {**dict.fromkeys(CLAIM_FILES, CLAIM_FIELDS), **dict.fromkeys(VERDICT_FILES, VERDICT_FIELDS)}
 VERDICTS = {"consistent", "needs_review", "likely_error", "outdated", "not_checkable"}
 #: Why a claim is not checkable: no shipped series, one event, not an observed count (a plan, a forecast),
 #: or an older total the claim may have grown from (benchmarks/README.md, issue 8 sections).
@@ -37,7 +40,7 @@ REGION_CODES = {"EUR", "EU28"}
 
 
 def _labels(name: str) -> list[dict[str, Any]]:
-    key = "verdicts" if name.startswith("verdicts") else "claims"
+    key = "verdicts" if name in VERDICT_FILES else "claims"
     data = yaml.safe_load((LABELS / f"{name}.yaml").read_text("utf-8"))
     return list(data[key])
 
@@ -65,9 +68,10 @@ def test_labels_use_the_fields_and_words_of_the_set(name: str) -> None:
         seen.add(key)
 
 
-def test_every_verdict_has_the_reason_and_the_reference_it_needs() -> None:
-    for label in _labels("verdicts_real"):
-        where = _where("verdicts_real", label)
+@pytest.mark.parametrize("name", VERDICT_FILES)
+def test_every_verdict_has_the_reason_and_the_reference_it_needs(name: str) -> None:
+    for label in _labels(name):
+        where = _where(name, label)
         verdict, reason = label["verdict"], label["reason"]
         assert verdict in VERDICTS, f"{where}: verdict {verdict!r} not one of {sorted(VERDICTS)}"
         if verdict == "not_checkable":
@@ -78,10 +82,11 @@ def test_every_verdict_has_the_reason_and_the_reference_it_needs() -> None:
         assert label["why"], f"{where}: no one-line why"
 
 
-def test_each_article_is_judged_as_of_one_date() -> None:
+@pytest.mark.parametrize("name", VERDICT_FILES)
+def test_each_article_is_judged_as_of_one_date(name: str) -> None:
     """The scorer checks each article once, as of its label date, so an article's labels share that date."""
     dates: dict[str, set[str]] = defaultdict(set)
-    for label in _labels("verdicts_real"):
+    for label in _labels(name):
         dates[str(label["doc"])].add(str(label["date"]))
     assert {doc: sorted(d) for doc, d in dates.items() if len(d) > 1} == {}
 
@@ -99,3 +104,10 @@ def test_each_label_span_is_its_number_in_the_article(shared: Path, name: str) -
         text = texts.get(str(label["doc"]))
         assert text is not None, f"{_where(name, label)}: article not in the corpus"
         assert text[label["start"] : label["end"]] == str(label["number"]), _where(name, label)
+
+
+def test_heldout_articles_appear_in_no_other_set() -> None:
+    """The held-out batch measures unseen claims, so none of its articles is in the set the tool was fixed on."""
+    seen = {str(label["doc"]) for name in SETS["real"] for label in _labels(name)}
+    heldout = {str(label["doc"]) for name in SETS["heldout"] for label in _labels(name)}
+    assert sorted(heldout & seen) == []

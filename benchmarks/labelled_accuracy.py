@@ -17,7 +17,9 @@ Prints, per labelled set:
 * flag precision: of the claims the tool flags (needs_review, likely_error, outdated), the share labelled so;
 * error recall: of the claims labelled likely_error or outdated, the share the tool flags.
 
-Usage: ``python benchmarks/labelled_accuracy.py [--show N]``
+Usage: ``python benchmarks/labelled_accuracy.py [--set real|heldout] [--show N]``. ``--set heldout`` scores the
+held-out batch (``heldout_claims.yaml``, ``heldout_verdicts.yaml``), labelled without running the tool and meant
+to be scored once, not tuned on; the default ``real`` scores the set the tool was developed against.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ CORPORA: dict[str, str] = yaml.safe_load((LABELS / "corpora.yaml").read_text("ut
 FLAGS = frozenset({"needs_review", "likely_error", "outdated"})
 ERRORS = frozenset({"likely_error", "outdated"})
 NO_MEASURE = frozenset({"other", "none"})
+#: The labelled sets: the claims file and the verdicts file of each.
+SETS = {"real": ("claims_real", "verdicts_real"), "heldout": ("heldout_claims", "heldout_verdicts")}
 
 
 def load_articles(needed: set[tuple[str, str]]) -> dict[str, dict[str, Any]]:
@@ -157,21 +161,25 @@ def score_verdicts(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--set", dest="which", choices=sorted(SETS), default="real", help="which labelled set to score"
+    )
     ap.add_argument("--show", type=int, default=12, help="how many confusions to print")
     args = ap.parse_args()
     if not NEWS.exists():
         print(f"skipped: {NEWS} not found (the corpora live in ../shared/data/news)")
         return 0
-    claims = yaml.safe_load((LABELS / "claims_real.yaml").read_text(encoding="utf-8"))["claims"]
-    verdicts = yaml.safe_load((LABELS / "verdicts_real.yaml").read_text(encoding="utf-8"))["verdicts"]
+    claims_name, verdicts_name = SETS[args.which]
+    claims = yaml.safe_load((LABELS / f"{claims_name}.yaml").read_text(encoding="utf-8"))["claims"]
+    verdicts = yaml.safe_load((LABELS / f"{verdicts_name}.yaml").read_text(encoding="utf-8"))["verdicts"]
     articles = load_articles({(c["corpus"], str(c["doc"])) for c in claims + verdicts})
-    print(f"claims_real.yaml: {len(claims)} labelled claims")
+    print(f"{claims_name}.yaml: {len(claims)} labelled claims")
     rows = run_check(list(articles.values()))
     score_measures(claims, rows, args.show)
     score_scopes(claims, rows, args.show)
     dates = {str(v["doc"]): v["date"] for v in verdicts}
     dated = [{**articles[d], "date": when} for d, when in dates.items() if d in articles]
-    print(f"verdicts_real.yaml: {len(verdicts)} labelled verdicts in {len(dated)} articles")
+    print(f"{verdicts_name}.yaml: {len(verdicts)} labelled verdicts in {len(dated)} articles")
     score_verdicts(verdicts, run_check(dated), args.show)
     return 0
 

@@ -21,7 +21,6 @@ import importlib
 import importlib.util
 import traceback
 import warnings
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final, TextIO
 
 import click
@@ -143,6 +142,8 @@ def _show_warning(
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
+    from importlib.metadata import PackageNotFoundError, version  # ~20 ms: only for --version
+
     try:
         number = version("auditor")
     except PackageNotFoundError:

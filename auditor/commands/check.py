@@ -92,11 +92,11 @@ def _on_dask(params: dict[str, Any], settings: DaskSettings) -> int:
 
 def _writer(stream: TextIO, show: Presentation, coverage: Coverage) -> Writer:
     """The editor's report for ``--format table`` (worst first, then the coverage line), else the format's."""
-    from auditor.report.terminal import TerminalReport, console_for
+    if show.fmt != "table":
+        return open_writer(show.fmt, stream, show.output_columns)
+    from auditor.report.terminal import TerminalReport, console_for  # rich: only for the table
 
-    if show.fmt == "table":
-        return TerminalReport(console_for(stream), coverage.line)
-    return open_writer(show.fmt, stream, show.output_columns)
+    return TerminalReport(console_for(stream), coverage.line)
 
 
 @click.command(

@@ -10,15 +10,23 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from auditor.cli import main
 from auditor.history.store import AuditStore
 
 HARBOUR = Path(__file__).parent / "fixtures" / "harbour.jsonl"
+JOBS_MODES = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "audit_jobs_modes.yaml").read_text(encoding="utf-8")
+)
+INCOMPLETE = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "from_parquet_incomplete.yaml").read_text(encoding="utf-8")
+)
 _TABLES = ("documents", "claims", "verdicts", "findings")
 
 
@@ -178,3 +186,38 @@ def test_from_parquet_takes_no_source_and_no_recheck(tmp_path: Path, mode: list[
     assert (
         "give exactly one of SOURCE... (articles to audit), --recheck or --from-parquet DIR" in result.stderr
     )
+
+
+@pytest.mark.parametrize("case", INCOMPLETE, ids=[c["name"] for c in INCOMPLETE])
+def test_an_incomplete_result_is_refused_naming_what_is_missing(
+    checked: Path, tmp_path: Path, case: dict[str, Any]
+) -> None:
+    copy = shutil.copytree(checked, tmp_path / "checked")
+    for name in case.get("remove", []):
+        (copy / name).unlink()
+    if "copy" in case:
+        shutil.copyfile(copy / case["copy"][0], copy / case["copy"][1])
+    for name in case.get("garble", []):
+        (copy / name).write_text("PAR1 not all of it", encoding="utf-8")
+    manifest = json.loads((copy / "run.json").read_text(encoding="utf-8"))
+    manifest.update(case.get("manifest", {}))
+    for index, changes in case.get("parts", {}).items():
+        manifest["parts"][index].update(changes)
+    (copy / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = _load(copy, tmp_path / "a.duckdb", tmp_path / "r")
+    assert result.exit_code == 2, result.output
+    assert "is not a complete result, nothing was stored: " in result.stderr
+    for text in case["says"]:
+        assert text in result.stderr
+    assert not (tmp_path / "a.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "case", JOBS_MODES, ids=[" ".join(c["mode"]) + " --jobs " + c["jobs"] for c in JOBS_MODES]
+)
+def test_jobs_is_refused_where_audit_runs_in_one_process(tmp_path: Path, case: dict[str, Any]) -> None:
+    args = [str(tmp_path) if m == "DIR" else m for m in case["mode"]]
+    result = _run("audit", *args, "--jobs", case["jobs"], "--db", str(tmp_path / "a.duckdb"))
+    assert result.exit_code == 2
+    assert case["says"] in result.stderr
+    assert not (tmp_path / "a.duckdb").exists()

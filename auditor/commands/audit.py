@@ -24,6 +24,10 @@ from auditor.history.recheck import run_recheck
 from auditor.io.documents import Document
 
 _ONE_MODE = "give exactly one of SOURCE... (articles to audit), --recheck or --from-parquet DIR"
+_ONE_PROCESS = (
+    "{mode} runs in this one process, so --jobs would change nothing; --jobs N is allowed only with SOURCE... "
+    "(articles to read and check), drop it or give --jobs 1"
+)
 
 
 @click.command(
@@ -108,6 +112,8 @@ def command(
     if sum((bool(sources), recheck, from_parquet is not None)) != 1:
         given = " ".join(sources) if sources else "nothing"
         raise UsageError("SOURCE...", given, reason=_ONE_MODE)
+    if jobs != 1 and (mode := "--recheck" if recheck else "--from-parquet" if from_parquet else None):
+        raise UsageError("--jobs", jobs, reason=_ONE_PROCESS.format(mode=mode))
 
     def report(error: DocumentError) -> None:
         click.echo(f"error: {error}", err=True)

@@ -35,6 +35,8 @@ from auditor.schemas import (
 )
 
 _KEYS = ["doc_id", "claim_id"]
+#: Problems of an incomplete result named in its error; the rest are counted.
+_MAX_LISTED = 5
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -47,8 +49,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise UsageError(
             "--from-parquet",
             str(folder),
-            reason=f"no readable {parquet.MANIFEST} ({exc}); expected the --out "
-            "folder of 'auditor check --dask'",
+            reason=f"no readable {parquet.MANIFEST} ({exc}); expected the --out folder of a finished "
+            f"'auditor check --dask' (a run writes {parquet.MANIFEST} last: one still running or killed has none)",
         ) from None
     if manifest.get("command") != "check":
         raise UsageError(
@@ -57,7 +59,51 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             reason=f"holds an {manifest.get('command')} result; only 'auditor check "
             "--dask' results have verdicts to store",
         )
+    if problems := incomplete(folder, manifest):
+        shown = "; ".join(problems[:_MAX_LISTED]) + (
+            f"; and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+        )
+        raise UsageError(
+            "--from-parquet",
+            str(folder),
+            reason=f"is not a complete result, nothing was stored: {shown}. Run 'auditor check --dask ... --out "
+            f"{folder}' again and load its result",
+        )
     return manifest
+
+
+def incomplete(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """What is missing from a ``check --dask`` result against its manifest: parts that failed, part files that
+    are missing or hold another number of rows than the manifest says, part files it does not list."""
+    parts = manifest.get("parts")
+    if not isinstance(parts, list) or not all(isinstance(p, dict) and "file" in p for p in parts):
+        return [f"{parquet.MANIFEST} lists no parts"]
+    problems = [
+        f"part {p['file']} ({p.get('source')}) failed: {p['failed']}" for p in parts if p.get("failed")
+    ]
+    if manifest.get("complete") is not True and not problems:
+        problems.append(f"{parquet.MANIFEST} does not say the run completed")
+    listed = {str(p["file"]) for p in parts}
+    for table, count in ((parquet.DOCUMENTS, "documents"), (parquet.CLAIMS, "rows")):
+        for part in parts:
+            if part.get("failed"):
+                continue
+            path = folder / table / str(part["file"])
+            if not path.is_file():
+                problems.append(f"{table}/{part['file']} is missing")
+            elif (rows := parquet.count_rows(path)) is None:
+                problems.append(f"{table}/{part['file']} is not a readable Parquet file")
+            elif rows != part.get(count):
+                problems.append(
+                    f"{table}/{part['file']} has {rows} rows, {parquet.MANIFEST} says {part.get(count)} "
+                    "(written by another run, or still being written)"
+                )
+        problems += [
+            f"{table}/{path.name} is not a part of this run ({parquet.MANIFEST} lists {len(parts)})"
+            for path in parquet.part_files(folder / table)
+            if path.name not in listed
+        ]
+    return problems
 
 
 def parquet_options(folder: Path, options: AuditOptions) -> AuditOptions:

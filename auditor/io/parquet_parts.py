@@ -91,6 +91,14 @@ def read_part(path: Path) -> pd.DataFrame:
     return frame
 
 
+def count_rows(path: Path) -> int | None:
+    """The rows of a part file from its footer (the rows are not read), ``None`` when it is no Parquet file."""
+    try:
+        return int(pq.read_metadata(path).num_rows)
+    except (OSError, pa.ArrowException):
+        return None
+
+
 def part_files(folder: Path) -> list[Path]:
     """The part files of one table folder, in part order."""
     return sorted(folder.glob("part-*.parquet"))

@@ -2,9 +2,10 @@
 
 The corpus is ``../shared/data/news/*.jsonl`` repeated with new ids (``<id>~<copy>``) up to each size, written to
 ``/tmp/auditor-dask-bench/`` (never committed; reused when it is already there). For each size and worker count a
-``distributed.LocalCluster`` of that many worker processes (one thread each) is started, then the run is timed
-without the cluster's start-up; the workers' resident memory is sampled every 0.5 s from ``/proc`` (psutil) and
-the peak of each worker is reported.
+``distributed.LocalCluster`` of that many worker processes (one thread each) is started as ``--dask local:N`` starts
+it, then the run is timed without the cluster's start-up; the workers' resident memory is sampled every 0.5 s
+from ``/proc`` (psutil) and the peak of each worker is reported, over the whole run and over each quarter of it
+(memory flat in corpus size is also flat from the first quarter to the last).
 
     .venv/bin/python benchmarks/dask_scale.py [--sizes 250MB,1GB] [--workers 1,2] [--command check]
 """
@@ -21,9 +22,9 @@ import time
 from pathlib import Path
 
 import psutil
-from distributed import Client, LocalCluster
+from distributed import Client
 
-from auditor.cluster.run import run_on_dask
+from auditor.cluster.run import local_cluster, run_on_dask
 from auditor.cluster.tasks import Job
 from auditor.commands.options import parse_size
 
@@ -56,10 +57,11 @@ def corpus(size: int) -> Path:
 
 
 class PeakMemory:
-    """The largest RSS of each worker process, sampled in a thread."""
+    """The largest RSS of each worker process, sampled in a thread (``samples``: time, pid, RSS)."""
 
     def __init__(self, pids: list[int]) -> None:
         self.peaks = dict.fromkeys(pids, 0)
+        self.samples: list[tuple[float, int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -68,9 +70,23 @@ class PeakMemory:
         while not self._stop.wait(0.5):
             for process in processes:
                 try:
-                    self.peaks[process.pid] = max(self.peaks[process.pid], process.memory_info().rss)
+                    rss = process.memory_info().rss
                 except psutil.Error:
                     continue
+                self.peaks[process.pid] = max(self.peaks[process.pid], rss)
+                self.samples.append((time.perf_counter(), process.pid, rss))
+
+    def quarters(self) -> list[int]:
+        """The peak RSS (MB) of the busiest worker in each quarter of the sampled time."""
+        if not self.samples:
+            return []
+        start, end = self.samples[0][0], self.samples[-1][0]
+        span = (end - start) / 4 or 1.0
+        peaks = [0] * 4
+        for at, _pid, rss in self.samples:
+            quarter = min(int((at - start) / span), 3)
+            peaks[quarter] = max(peaks[quarter], rss)
+        return [round(p / 2**20) for p in peaks]
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -86,16 +102,7 @@ def measure(path: Path, workers: int, command: str, part_size: int) -> dict[str,
     out = Path(tempfile.mkdtemp(prefix="auditor-dask-out-"))
     try:
         started = time.perf_counter()
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                memory_limit=0,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             startup = time.perf_counter() - started
             pids = list(client.run(os.getpid).values())
             job = Job("check" if command == "check" else "extract", str(out))
@@ -118,6 +125,7 @@ def measure(path: Path, workers: int, command: str, part_size: int) -> dict[str,
             "mb_per_s": round(size / 2**20 / wall, 2),
             "docs_per_s": round(documents / wall),
             "peak_rss_mb": sorted(round(v / 2**20) for v in memory.peaks.values()),
+            "peak_rss_mb_by_quarter": memory.quarters(),
         }
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -58,10 +58,8 @@ def serve_client(serve_app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def dask_cluster() -> Iterator[str]:
     """The scheduler address of a Dask LocalCluster with two worker processes (started once per session)."""
-    distributed = pytest.importorskip(
-        "distributed", reason="Dask is not installed (pip install 'auditor[dask]')"
-    )
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit=0
-    ) as local:
+    pytest.importorskip("distributed", reason="Dask is not installed (pip install 'auditor[dask]')")
+    from auditor.cluster.run import local_cluster
+
+    with local_cluster(2) as local:  # the cluster ``--dask local:2`` starts
         yield str(local.scheduler_address)

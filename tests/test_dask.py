@@ -178,6 +178,18 @@ def test_a_local_cluster_is_started_for_local_n(tmp_path: Path) -> None:
     assert _jsonl(tmp_path / "out" / "claims") == _run("extract", str(batch), "--format", "jsonl").stdout
 
 
+def test_local_workers_keep_no_profile_history_growing_with_the_run(dask_cluster: str) -> None:
+    """Regression (issue 11): Dask's statistical profiler kept a call tree of each second for 1,000 s on every
+    worker, so a worker's memory grew with the length of the run; the workers ``local:N`` starts run without it."""
+    from distributed import Client
+
+    def profiler(dask_worker: Any) -> tuple[int, bool]:
+        return len(dask_worker.profile_history), "profile-cycle" in dask_worker.periodic_callbacks
+
+    with Client(dask_cluster) as client:
+        assert list(client.run(profiler).values()) == [(0, False), (0, False)]
+
+
 def test_without_dask_the_option_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,7 +6,9 @@ part (:func:`auditor.cluster.tasks.run_part`) to the scheduler at ``ADDRESS`` (`
 reports as it finishes: its bad documents (``error: FILE:LINE: reason``) and warnings. A part that fails (an
 internal error, a worker lost more often than the scheduler allows) is reported with its place in the sources
 and the other parts still complete. Workers must see the sources, the rules, the reference files and ``DIR`` at
-the same paths (one machine, or a shared file system).
+the same paths (one machine, or a shared file system). The workers of ``local:N`` run without Dask's statistical
+profiler, whose history grows a worker's memory with the run's length (for a scheduler of yours, set
+``distributed.worker.profile.enabled: false`` in its workers' Dask configuration for the same).
 
 Ids must be unique across parts, as across the files of a local run. As a local run keeps the first document
 of an id and reports the others, a part that read an id an earlier part read too is run again without it
@@ -109,7 +111,7 @@ def dask_client(address: str) -> Iterator[Any]:
     :class:`UsageError` saying how to install Dask when it is missing."""
     check_address(address)
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise UsageError(
             "--dask", address, reason=f"Dask is not installed; install it with: {INSTALL}"
@@ -119,17 +121,25 @@ def dask_client(address: str) -> Iterator[Any]:
         with Client(address, timeout="30s") as client:
             yield client
         return
-    with (
-        LocalCluster(
-            n_workers=int(local.group(1)),
+    with local_cluster(int(local.group(1))) as cluster, Client(cluster) as client:
+        yield client
+
+
+def local_cluster(workers: int) -> Any:
+    """A ``distributed.LocalCluster`` of ``workers`` processes, one thread each, without the workers'
+    statistical profiler: it keeps a call tree of each second (about 140 kB here) for the last 1,000 s
+    (``distributed.admin.low-level-log-length``), so a worker's memory grew with the length of the run."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):  # read when the workers start
+        return LocalCluster(
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             dashboard_address=":0",  # any free port: 8787 may be taken by another cluster
             memory_limit=0,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
+        )
 
 
 def _to_stderr(message: str) -> None:

@@ -20,7 +20,6 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from test_serve_api import SYRIA_ID, VALLEY, example
 
-from auditor.checks.pipeline import Checked
 from auditor.cli import main
 from auditor.commands.options import parse_size
 from auditor.io.documents import Document
@@ -264,12 +263,13 @@ def test_the_form_article_is_checked_through_the_micro_batcher(
     serve_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from auditor.serve.batching import Batcher
+    from auditor.serve.checking import Answer
     from auditor.serve.models import DEFAULT_ID
 
     checked: list[str] = []
     through = Batcher.check
 
-    def recording(self: Batcher, doc: Document) -> Checked:
+    def recording(self: Batcher[Answer], doc: Document) -> Answer:
         checked.append(doc.doc_id)
         return through(self, doc)
 

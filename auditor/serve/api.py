@@ -54,15 +54,15 @@ def media_type(request: Request, allowed: Sequence[str]) -> str:
     return given
 
 
-def router(loaded: Loaded, batcher: Batcher) -> APIRouter:
+def router(loaded: Loaded, batcher: Batcher[checking.Answer]) -> APIRouter:
     """The API routes, on the rules and references loaded at start-up; single articles are checked through
     ``batcher`` (shared with the page)."""
     routes = APIRouter()
 
     def one(doc: Document) -> str:
         """The response body for one JSON article (its check batched with concurrent requests' articles)."""
-        checked = batcher.check(doc)
-        return _object(checking.check_lines(checked), coverage=json.dumps(checking.coverage(checked)))
+        answer = batcher.check(doc)
+        return _object(answer.lines, coverage=json.dumps(answer.coverage))
 
     @routes.post(
         "/api/check",

@@ -40,7 +40,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     # one micro-batcher for the page and the API: their concurrent articles share engine calls
-    batcher = Batcher(lambda docs: checking.check(loaded, docs))
+    batcher = Batcher(lambda docs: checking.answers(loaded, docs))
     app.include_router(page.router(loaded, batcher))
     app.include_router(api.router(loaded, batcher))
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")

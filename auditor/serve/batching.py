@@ -15,40 +15,43 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Generic, TypeVar
 
-from auditor.checks.engine import CheckResult
-from auditor.checks.pipeline import Checked
 from auditor.io.documents import Document
+
+_T = TypeVar("_T")
 
 #: The most articles one engine call takes (more wait for the next call).
 MAX_BATCH: Final = 16
 
 
 @dataclass(eq=False, slots=True)
-class _Job:
+class _Job(Generic[_T]):
     doc: Document
-    checked: Checked | None = None
+    answer: _T | None = None
     error: Exception | None = None
 
     @property
     def done(self) -> bool:
-        return self.checked is not None or self.error is not None
+        return self.answer is not None or self.error is not None
 
 
-class Batcher:
-    """Checks single articles for many threads at once, batching those that wait (see the module)."""
+class Batcher(Generic[_T]):
+    """Checks single articles for many threads at once, batching those that wait (see the module); ``run`` gives
+    one answer per article of a batch, in order."""
 
-    def __init__(self, run: Callable[[Sequence[Document]], Checked], *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, run: Callable[[Sequence[Document]], Sequence[_T]], *, max_batch: int = MAX_BATCH
+    ) -> None:
         self._run = run
         self._max_batch = max_batch
         self._changed = threading.Condition()
-        self._waiting: list[_Job] = []
+        self._waiting: list[_Job[_T]] = []
         self._busy = False
 
-    def check(self, doc: Document) -> Checked:
-        """``doc``'s claims and what the engine made of them, as ``run([doc])`` gives them (blocks)."""
-        job = _Job(doc)
+    def check(self, doc: Document) -> _T:
+        """``doc``'s answer, as ``run([doc])`` gives it (blocks)."""
+        job: _Job[_T] = _Job(doc)
         with self._changed:
             self._waiting.append(job)
         while not job.done:
@@ -62,8 +65,8 @@ class Batcher:
                         self._changed.notify_all()
         if job.error is not None:
             raise job.error
-        assert job.checked is not None
-        return job.checked
+        assert job.answer is not None
+        return job.answer
 
     @property
     def waiting(self) -> int:
@@ -71,14 +74,14 @@ class Batcher:
         with self._changed:
             return len(self._waiting)
 
-    def _next_batch(self, job: _Job) -> list[_Job]:
+    def _next_batch(self, job: _Job[_T]) -> list[_Job[_T]]:
         """Once no call runs: the waiting jobs to check now (none when ``job`` was done meanwhile)."""
         with self._changed:
             while self._busy and not job.done:
                 self._changed.wait()
             if job.done:
                 return []
-            batch: list[_Job] = []
+            batch: list[_Job[_T]] = []
             ids: set[str] = set()
             for waiting in self._waiting:
                 if waiting.doc.doc_id not in ids and len(batch) < self._max_batch:
@@ -89,10 +92,10 @@ class Batcher:
             return batch
 
 
-def _settle(run: Callable[[Sequence[Document]], Checked], batch: Sequence[_Job]) -> None:
-    """Run ``batch`` in one call and hand each job its article's part; on an error, each article alone."""
+def _settle(run: Callable[[Sequence[Document]], Sequence[_T]], batch: Sequence[_Job[_T]]) -> None:
+    """Run ``batch`` in one call and hand each job its article's answer; on an error, each article alone."""
     try:
-        checked = run([job.doc for job in batch])
+        answers = run([job.doc for job in batch])
     except Exception as error:
         if len(batch) == 1:
             batch[0].error = error
@@ -100,17 +103,5 @@ def _settle(run: Callable[[Sequence[Document]], Checked], batch: Sequence[_Job])
         for job in batch:
             _settle(run, [job])
         return
-    for job in batch:
-        job.checked = checked if len(batch) == 1 else only(checked, job.doc.doc_id)
-
-
-def only(checked: Checked, doc_id: str) -> Checked:
-    """The rows of one article of ``checked`` (in their order)."""
-    result = checked.result
-    return Checked(
-        claims=checked.claims[checked.claims["doc_id"] == doc_id],
-        result=CheckResult(
-            findings=result.findings[result.findings["doc_id"] == doc_id],
-            verdicts=result.verdicts[result.verdicts["doc_id"] == doc_id],
-        ),
-    )
+    for job, answer in zip(batch, answers, strict=True):
+        job.answer = answer

@@ -19,6 +19,7 @@ from auditor.io.documents import Document, documents_frame, documents_from_bytes
 from auditor.report.article_page import ArticleTables, render_article_page, render_form
 from auditor.serve.api import media_type
 from auditor.serve.batching import Batcher
+from auditor.serve.checking import Answer
 from auditor.serve.errors import RequestError
 from auditor.serve.models import DEFAULT_ID, check_size, parse_date
 from auditor.serve.startup import Loaded
@@ -27,7 +28,7 @@ _FORMS: Final = ("multipart/form-data", "application/x-www-form-urlencoded")
 _FIELDS: Final = ("text", "title", "date", "source")
 
 
-def router(loaded: Loaded, batcher: Batcher) -> APIRouter:
+def router(loaded: Loaded, batcher: Batcher[Answer]) -> APIRouter:
     """The page routes, on the rules and references loaded at start-up; the form's article is checked through
     ``batcher`` (with the API's concurrent articles)."""
     routes = APIRouter()
@@ -96,8 +97,8 @@ def _document(values: dict[str, str], raw: bytes | None, name: str | None, max_d
     return replace(doc, title=title, date=day, source=source)
 
 
-def _page(loaded: Loaded, batcher: Batcher, doc: Document) -> str:
-    checked = batcher.check(doc)
+def _page(loaded: Loaded, batcher: Batcher[Answer], doc: Document) -> str:
+    checked = batcher.check(doc).checked
     tables = ArticleTables(
         documents=documents_frame([doc]),
         claims=checked.claims,

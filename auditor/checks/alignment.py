@@ -303,11 +303,18 @@ def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[Reference
     stage[per_claim.index] = np.maximum(stage[per_claim.index], per_claim)
 
     good = obs[near.to_numpy(dtype=bool)] if len(obs) else obs
-    aligned = _combine(good).astype(_ALIGNED_TYPES)
+    aligned = _typed(_combine(good))
     in_scale = aligned["point"].abs() >= aligned["min_share"] * aligned["ref_value"].abs()
     aligned = aligned[in_scale.to_numpy(dtype=bool)].drop(columns=["point", "min_share"])
     reasons = _reasons(claims, stage, set(aligned["row"]), held)
     return Alignment(aligned=aligned, candidates=cands.drop(columns="cand"), reasons=reasons)
+
+
+def _typed(aligned: pd.DataFrame) -> pd.DataFrame:
+    """``aligned`` with the column types of :data:`_ALIGNED_TYPES` (only the columns not already of their type are
+    converted)."""
+    wrong = {c: t for c, t in _ALIGNED_TYPES.items() if aligned[c].dtype != t}
+    return aligned.astype(wrong) if wrong else aligned
 
 
 def _held_back(claims: pd.DataFrame) -> pd.Series:

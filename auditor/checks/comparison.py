@@ -12,7 +12,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from auditor.checks.intervals import claim_intervals, gap_ratio, overlaps
+from auditor.checks.intervals import claim_intervals, gap_ratios
 from auditor.checks.specs import Param, Params
 
 KEYS: Final = ["doc_id", "claim_id"]
@@ -49,12 +49,23 @@ def reference_interval(rows: pd.DataFrame, open_slack: float) -> tuple[pd.Series
     """What an observation allows, widened by the entry's ``tolerance``. A published lower bound ("more than
     230,000": ``low`` without ``high``) is read like a claim's, up to ``open_slack`` above it; an upper bound the
     same way below it."""
-    value, low, high = rows["ref_value"], rows["ref_low"], rows["ref_high"]
-    lower_only = low.notna() & high.isna()
-    upper_only = high.notna() & low.isna()
-    low = low.fillna(value.where(~upper_only, high * (1 - open_slack)))
-    high = high.fillna(value.where(~lower_only, low * (1 + open_slack)))
-    return low * (1 - rows["tolerance"]), high * (1 + rows["tolerance"])
+    low, high = _reference_bounds(rows, open_slack)
+    return pd.Series(low, index=rows.index), pd.Series(high, index=rows.index)
+
+
+def _floats(rows: pd.DataFrame, column: str) -> np.ndarray:
+    return rows[column].to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _reference_bounds(rows: pd.DataFrame, open_slack: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`reference_interval` as float arrays (the frames are a few dozen rows: numpy, not pandas)."""
+    value, low, high = _floats(rows, "ref_value"), _floats(rows, "ref_low"), _floats(rows, "ref_high")
+    lower_only = ~np.isnan(low) & np.isnan(high)
+    upper_only = ~np.isnan(high) & np.isnan(low)
+    low = np.where(np.isnan(low), np.where(~upper_only, value, high * (1 - open_slack)), low)
+    high = np.where(np.isnan(high), np.where(~lower_only, value, low * (1 + open_slack)), high)
+    tolerance = _floats(rows, "tolerance")
+    return low * (1 - tolerance), high * (1 + tolerance)
 
 
 def _vague(rows: pd.DataFrame) -> pd.Series:
@@ -72,26 +83,33 @@ def classify(rows: pd.DataFrame, review_ratio: float, open_slack: float, growth:
     A cumulative total observed ``gap_days`` before the claim may have grown since: a claim above it but within
     ``growth`` per year of it is ``unsettled`` (the older total neither confirms nor contradicts it) rather than a
     mismatch. A vague quantity near the observation fits within its wording (``matches_within_rounding``)."""
-    low, high = reference_interval(rows, open_slack)
-    strict = overlaps(rows["strict_low"], rows["strict_high"], low, high)
-    rounded = overlaps(rows["round_low"], rows["round_high"], low, high)
-    hard = overlaps(rows["hard_low"], rows["hard_high"], low, high)
-    near = gap_ratio(rows["round_low"], rows["round_high"], low, high) <= review_ratio
-    grown = pd.Series(False, index=rows.index)
+    low, high = _reference_bounds(rows, open_slack)
+    round_low, round_high = _floats(rows, "round_low"), _floats(rows, "round_high")
+    strict = _overlaps(_floats(rows, "strict_low"), _floats(rows, "strict_high"), low, high)
+    rounded = _overlaps(round_low, round_high, low, high)
+    hard = _overlaps(_floats(rows, "hard_low"), _floats(rows, "hard_high"), low, high)
+    near = gap_ratios(round_low, round_high, low, high) <= review_ratio
+    grown = np.zeros(len(rows), dtype=bool)
     if growth and "cumulative" in rows and "gap_days" in rows:
-        years = rows["gap_days"].astype(float).clip(lower=0) / 365.25
-        grown_high = high.where(~rows["cumulative"].astype(bool), high * (1 + growth * years))
-        above = rows["round_low"] > high
-        grown = above & overlaps(rows["round_low"], rows["round_high"], low, grown_high)
+        years = np.maximum(_floats(rows, "gap_days"), 0) / 365.25
+        cumulative = rows["cumulative"].astype(bool).to_numpy(dtype=bool)
+        grown_high = np.where(~cumulative, high, high * (1 + growth * years))
+        above = round_low > high
+        grown = above & _overlaps(round_low, round_high, low, grown_high)
     # a vague quantity ("millions displaced", "thousands of"): near is as close as its wording can be
     loose = hard | near
-    vague = loose & _vague(rows)
+    vague = loose & _vague(rows).to_numpy(dtype=bool)
     verdict = np.select(
         [strict, rounded | vague, grown, loose],
         ["matches", "matches_within_rounding", "unsettled", "needs_review"],
         "likely_error",
     )
     return pd.Series(verdict, index=rows.index, dtype="object")
+
+
+def _overlaps(low_a: np.ndarray, high_a: np.ndarray, low_b: np.ndarray, high_b: np.ndarray) -> np.ndarray:
+    """:func:`~auditor.checks.intervals.overlaps` over float arrays."""
+    return (low_a <= high_b) & (low_b <= high_a)
 
 
 def source_label(publisher: object, dataset: object) -> str:

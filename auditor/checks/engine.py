@@ -29,7 +29,7 @@ from auditor.checks.rule_set import load_rule_set
 from auditor.checks.rules import Rule, RuleSet
 from auditor.checks.specs import Scope
 from auditor.checks.subjects import refugee_sources, resolve_subjects
-from auditor.checks.verdicts import capped_severity, decide
+from auditor.checks.verdicts import capped, decide
 from auditor.errors import SchemaError
 from auditor.schemas import (
     CLAIM_KINDS,
@@ -54,6 +54,16 @@ _REFERENCE_COLUMNS: Final = (
     "cumulative",
     "publisher",
     "dataset",
+)
+#: Columns of the findings table taken from the checks' raw findings as they are.
+_FINDING_VALUES: Final = (
+    "observed",
+    "expected_low",
+    "expected_high",
+    "reference_value",
+    "reference_date",
+    "series_id",
+    "source",
 )
 _CLAIM_FACT_COLUMNS: Final = [
     "surface",
@@ -122,41 +132,47 @@ def _slim(references: pd.DataFrame) -> pd.DataFrame:
     return used.astype(dict.fromkeys(text, "object"))
 
 
-def _finalise(raw: pd.DataFrame, rule: Rule, claims: pd.DataFrame) -> pd.DataFrame:
-    """Raw findings of one rule -> rows of the findings table (message and suggestion rendered)."""
-    rows = raw
-    mentioned = claims[claims["claim_id"].isin(rows["claim_id"].unique())]
-    by_key = {(c["doc_id"], c["claim_id"]): c for c in records(mentioned[[*KEYS, *_CLAIM_FACT_COLUMNS]])}
-    messages: list[str] = []
-    suggestions: list[str | None] = []
-    for record in records(rows):
-        claim = by_key[(record["doc_id"], record["claim_id"])]
-        facts = {**say.claim_facts(claim), **(record["facts"] or {})}
-        verdict = str(record["verdict"])
-        messages.append(say.render(rule.messages[verdict], facts))
-        template = rule.suggestions.get(verdict)
-        suggestions.append(say.render(template, facts) if template else None)
-    number = rows.groupby(KEYS, sort=False).cumcount()
-    finding_id = rows["doc_id"] + ":" + rows["claim_id"] + ":" + rule.id
-    finding_id = finding_id.where(number == 0, finding_id + ":" + number.astype(str))
+def _findings(raws: list[tuple[pd.DataFrame, Rule]], claims: pd.DataFrame) -> pd.DataFrame:
+    """Raw findings of the rules (each with its rule) -> the rows of the findings table, messages and suggestions
+    rendered; built once per call in plain Python (each rule's few rows as a frame of its own cost more)."""
+    if not raws:
+        return _no_findings()
+    by_key = {(c["doc_id"], c["claim_id"]): c for c in records(claims[[*KEYS, *_CLAIM_FACT_COLUMNS]])}
+    common: dict[tuple[object, object], dict[str, str]] = {}
+    added: dict[str, list[str | None]] = {
+        name: [] for name in ("finding_id", "rule_id", "check", "severity", "message", "suggestion")
+    }
+    for raw, rule in raws:
+        seen: dict[tuple[object, object], int] = {}
+        for record in records(raw):
+            key = (record["doc_id"], record["claim_id"])
+            if key not in common:
+                common[key] = say.claim_facts(by_key[key])
+            facts = {**common[key], **(record["facts"] or {})}
+            verdict = str(record["verdict"])
+            template = rule.suggestions.get(verdict)
+            number = seen.get(key, 0)
+            seen[key] = number + 1
+            finding_id = f"{record['doc_id']}:{record['claim_id']}:{rule.id}"
+            added["finding_id"].append(f"{finding_id}:{number}" if number else finding_id)
+            added["rule_id"].append(rule.id)
+            added["check"].append(rule.check.name)
+            added["severity"].append(capped(verdict, rule.severity))
+            added["message"].append(say.render(rule.messages[verdict], facts))
+            added["suggestion"].append(say.render(template, facts) if template else None)
+    rows = pd.concat([raw for raw, _ in raws], ignore_index=True)
     return pd.DataFrame(
         {
-            "finding_id": finding_id,
+            "finding_id": added["finding_id"],
             "doc_id": rows["doc_id"],
             "claim_id": rows["claim_id"],
-            "rule_id": rule.id,
-            "check": rule.check.name,
+            "rule_id": added["rule_id"],
+            "check": added["check"],
             "verdict": rows["verdict"],
-            "severity": capped_severity(rows["verdict"], rule.severity),
-            "observed": rows["observed"],
-            "expected_low": rows["expected_low"],
-            "expected_high": rows["expected_high"],
-            "reference_value": rows["reference_value"],
-            "reference_date": rows["reference_date"],
-            "series_id": rows["series_id"],
-            "source": rows["source"],
-            "message": messages,
-            "suggestion": suggestions,
+            "severity": pd.Series(added["severity"], dtype="object"),
+            **{c: rows[c] for c in _FINDING_VALUES},
+            "message": added["message"],
+            "suggestion": added["suggestion"],
         }
     )
 
@@ -283,7 +299,7 @@ def _checked(
     subjects = resolve_subjects(checkable, rules.hierarchy.origin_measures, refugee_sources(references))
     alignment = align(subjects, references, rules.references)
 
-    found: list[pd.DataFrame] = []
+    found: list[tuple[pd.DataFrame, Rule]] = []
     inputs: dict[Scope, CheckInput | None] = {}  # rules with the same scope share one input
     for rule in rules.rules:
         if rule.scope not in inputs:
@@ -306,8 +322,8 @@ def _checked(
             continue
         raw = rule.check.func(data, rule.params)
         if len(raw):
-            found.append(_finalise(raw, rule, subjects))
-    findings = pd.concat(found, ignore_index=True) if found else _no_findings()
+            found.append((raw, rule))
+    findings = _findings(found, subjects)
     reasons = _with_unsettled(subjects, alignment, findings)
     return CheckResult(findings=findings, verdicts=decide(claims, findings, reasons))
 

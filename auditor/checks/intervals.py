@@ -84,8 +84,14 @@ def overlaps(low_a: pd.Series, high_a: pd.Series, low_b: pd.Series, high_b: pd.S
 
 def gap_ratio(low_a: pd.Series, high_a: pd.Series, low_b: pd.Series, high_b: pd.Series) -> pd.Series:
     """How far apart two positive intervals are, as a ratio >= 1 (1 when they touch or overlap)."""
+    ratio = gap_ratios(*(np.asarray(x, dtype="float64") for x in (low_a, high_a, low_b, high_b)))
+    return pd.Series(ratio, index=low_a.index)
+
+
+def gap_ratios(low_a: np.ndarray, high_a: np.ndarray, low_b: np.ndarray, high_b: np.ndarray) -> np.ndarray:
+    """:func:`gap_ratio` over float arrays."""
     with np.errstate(divide="ignore", invalid="ignore"):
         above = low_a / high_b
         below = low_b / high_a
     ratio = np.fmax(np.fmax(above, below), 1.0)
-    return pd.Series(np.where(np.isfinite(ratio), ratio, np.inf), index=low_a.index)
+    return np.where(np.isfinite(ratio), ratio, np.inf)

@@ -37,9 +37,12 @@ VERDICT_SEVERITY: Final = {
 
 def capped_severity(verdicts: pd.Series, rule_severity: str) -> pd.Series:
     """Per finding: the rule's severity, capped by what the verdict warrants."""
-    ceiling = SEVERITIES.index(rule_severity)
-    natural = verdicts.map(lambda v: SEVERITIES.index(VERDICT_SEVERITY[v]))
-    return natural.clip(upper=ceiling).map(lambda i: SEVERITIES[i]).astype("object")
+    return pd.Series([capped(v, rule_severity) for v in verdicts], index=verdicts.index, dtype="object")
+
+
+def capped(verdict: str, rule_severity: str) -> str:
+    """One finding's severity: the rule's, capped by what ``verdict`` warrants."""
+    return SEVERITIES[min(SEVERITIES.index(VERDICT_SEVERITY[verdict]), SEVERITIES.index(rule_severity))]
 
 
 def lead_findings(findings: pd.DataFrame) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from auditor.checks.rule_set import load_rule_set
 from auditor.checks.rules import Rule, RuleSet
 from auditor.checks.specs import Scope
 from auditor.checks.subjects import refugee_sources, resolve_subjects
+from auditor.checks.validation import validated
 from auditor.checks.verdicts import capped, decide
 from auditor.errors import SchemaError
 from auditor.schemas import (
@@ -281,8 +282,8 @@ def check_claims(
     # the outputs of the whole call validated once, whatever parts it was checked in
     findings = result.findings
     return CheckResult(
-        findings=_no_findings().copy() if findings.empty else validate(FindingsSchema, findings, "findings"),
-        verdicts=validate(VerdictsSchema, result.verdicts, "verdicts"),
+        findings=_no_findings().copy() if findings.empty else validated(FindingsSchema, findings, "findings"),
+        verdicts=validated(VerdictsSchema, result.verdicts, "verdicts"),
     )
 
 

@@ -94,21 +94,24 @@ def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) ->
     return rows[[*KEYS, "alt_location", "ref_value", "date", "publisher"]]
 
 
-_PAIRED: list[tuple[CheckInput, tuple[float, float], pd.DataFrame]] = []
+_PAIRED: list[tuple[CheckInput, tuple[float, float], pd.DataFrame, pd.DataFrame]] = []
+
+
+def _paired(data: CheckInput, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The aligned claims with their intervals, and :func:`paired`'s join (remembered for the last input)."""
+    key = (params.number("approx_margin"), params.number("open_slack"))
+    if _PAIRED and _PAIRED[0][0] is data and _PAIRED[0][1] == key:
+        return _PAIRED[0][2], _PAIRED[0][3]
+    claims = with_intervals(data.claims[data.claims.index.isin(data.aligned["row"])], params)
+    rows = data.aligned.rename(columns={"location": "ref_location"}).merge(claims, on=KEYS)
+    _PAIRED[:] = [(data, key, claims, rows)]
+    return claims, rows
 
 
 def paired(data: CheckInput, params: Params) -> pd.DataFrame:
     """Aligned observations joined with their claims' intervals; rules sharing a scope (and so an input) share
     this join within a batch."""
-    key = (params.number("approx_margin"), params.number("open_slack"))
-    if _PAIRED and _PAIRED[0][0] is data and _PAIRED[0][1] == key:
-        return _PAIRED[0][2]
-    claims = data.claims[data.claims.index.isin(data.aligned["row"])]
-    rows = data.aligned.rename(columns={"location": "ref_location"}).merge(
-        with_intervals(claims, params), on=KEYS
-    )
-    _PAIRED[:] = [(data, key, rows)]
-    return rows
+    return _paired(data, params)[1]
 
 
 def best_comparison(data: CheckInput, params: Params, review_ratio: float) -> pd.DataFrame:
@@ -240,12 +243,13 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
     ][[*KEYS, "spec_id", "series_id", "location", "tolerance"]]
     if cands.empty:
         return raw_findings([])
-    claims = with_intervals(data.claims[data.claims.index.isin(data.aligned["row"])], params)
+    claims = _paired(data, params)[0]
     supported = best_comparison(data, params, 1.0)
     if len(supported):
         ok = supported.loc[supported["verdict"].isin(["matches", "matches_within_rounding"]), KEYS]
-        claims = claims.merge(ok, on=KEYS, how="left", indicator=True)
-        claims = claims[claims["_merge"] == "left_only"].drop(columns="_merge")
+        supporting = set(zip(ok["doc_id"], ok["claim_id"], strict=True))
+        unfit = [key not in supporting for key in zip(claims["doc_id"], claims["claim_id"], strict=True)]
+        claims = claims[np.asarray(unfit, dtype=bool)]
     references = reference_index(data.references).series(cands["series_id"])
     rows = cands.merge(claims, on=[*KEYS], suffixes=("", "_claim")).merge(
         references, on=["series_id", "location"], suffixes=("", "_ref")

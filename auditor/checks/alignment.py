@@ -345,7 +345,8 @@ def _combine(good: pd.DataFrame) -> pd.DataFrame:
     if sums.empty:
         return single[[*ALIGNED_COLUMNS, *_CARRIED]].reset_index(drop=True)
     groups: dict[tuple[object, ...], list[dict[str, Any]]] = {}
-    for part in records(sums.sort_values("part", kind="stable")):
+    used = [c for c in (*ALIGNED_COLUMNS, *_CARRIED, "part", "n_parts") if c in sums.columns]
+    for part in records(sums.sort_values("part", kind="stable")[used]):
         groups.setdefault((part["row"], part["spec_id"]), []).append(part)
     combined = [_add_up(parts) for parts in groups.values() if len(parts) == parts[0]["n_parts"]]
     frame = pd.DataFrame(combined, columns=[*ALIGNED_COLUMNS, *_CARRIED])

@@ -130,8 +130,9 @@ def job_batches(
     """Batches of ``size`` documents while more than ``jobs * 2`` of them remain to be read; the rest (all of a short
     corpus) is cut by ``weight`` (the work a document is expected to take; by default :func:`text_weight`) into
     rounds of ``jobs`` batches, each round half the work of the one before (:data:`_TAIL_ROUNDS`), none over
-    ``size`` documents, so that the workers finish together instead of one working alone on a last big batch.
-    Holds at most ``jobs * 2 * size + 1`` documents."""
+    ``size`` documents (a batch cut at the size leaves the rest of its share to the next one), so that the
+    workers finish together instead of one working alone on a last big batch. Holds at most
+    ``jobs * 2 * size + 1`` documents."""
     weigh = weight or text_weight
     held: deque[Document] = deque()
     for doc in documents:
@@ -150,9 +151,12 @@ def job_batches(
         if load >= target or len(batch) == size:
             yield batch
             left -= load
+            if load >= target:
+                shares = shares[1:] or [1]  # the shares of the batches still to cut, of the work still to cut
+                target = left * shares[0] / sum(shares)
+            else:  # cut at the batch size: the next batch takes the rest of this share, not a larger one
+                target -= load
             batch, load = [], 0
-            shares = shares[1:] or [1]  # the shares of the batches still to cut, of the work still to cut
-            target = left * shares[0] / sum(shares)
     if batch:
         yield batch
 
@@ -165,7 +169,8 @@ def text_weight(doc: Document) -> int:
 def _check_weight(references: pd.DataFrame) -> Callable[[Document], int]:
     """The work of extracting and checking a document: an article a reference figure was curated from is checked
     on its own (:func:`~auditor.checks.engine.may_be_cited`), which costs about as much as 800 other numbers (more than
-    most whole articles)."""
+    most whole articles). The table of cited articles is built here, before the workers fork: they inherit it."""
+    may_be_cited(references, "")
     return lambda doc: text_weight(doc) + (_CITED_WEIGHT if may_be_cited(references, doc.doc_id) else 0)
 
 

@@ -156,13 +156,14 @@ def _unreadable(path: Path, raw: bytes, exc: Exception) -> ReferenceDataError:
 
 def _draft(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Typed draft rows from pack cells; each error names the row's own file (``_file``)."""
+    cells = {column: table[column].str.strip() for column in _REQUIRED}  # each column stripped once
     for column in _REQUIRED:
-        empty = table[column].str.strip() == ""
+        empty = cells[column] == ""
         refuse(table, empty, column, path, reason="empty cell", allowed=(f"a non-empty {column}",))
-    ids = table["series_id"].str.strip()
+    ids = cells["series_id"]
     bad = ~ids.str.fullmatch(SERIES_ID.pattern)
     refuse(table, bad, "series_id", path, reason="malformed series id", allowed=_SERIES_FORM)
-    locations = table["location"].str.strip()
+    locations = cells["location"]
     bad = ~locations.isin(set(REGIONS) | iso3_codes())
     refuse(table, bad, "location", path, reason="unknown place code", allowed=_PLACES)
     flags = table["cumulative"].str.strip().str.lower()
@@ -173,7 +174,7 @@ def _draft(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "series_id": ids,
-            "measure": table["measure"].str.strip(),
+            "measure": cells["measure"],
             "location": locations,
             "date": dates(table, "date", path, fmt="%Y-%m-%d", example="2015-12-31"),
             "value": numbers(table, "value", path),
@@ -181,8 +182,8 @@ def _draft(table: pd.DataFrame, path: Path) -> pd.DataFrame:
             "high": numbers(table, "high", path),
             "unit": optional["unit"],
             "cumulative": flags.map(_BOOLEANS).astype(bool),
-            "publisher": table["publisher"].str.strip(),
-            "dataset": table["dataset"].str.strip(),
+            "publisher": cells["publisher"],
+            "dataset": cells["dataset"],
             "definition": optional["definition"],
             "url": optional["url"],
             "retrieved": optional["retrieved"],

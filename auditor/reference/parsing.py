@@ -144,8 +144,10 @@ def numbers(table: pd.DataFrame, column: str, path: Path, *, negative: bool = Fa
     if retry.any():  # slow path only for cells that are not plain numbers
         text = raw[retry].str.strip()
         missing = text.isin(SUPPRESSED)
-        cleaned = text.str.replace(_SEPARATORS, "", regex=True).where(~missing)
-        parsed[retry] = pd.to_numeric(cleaned, errors="coerce").astype(float)
+        written = text[~missing]  # suppressed cells (most: empty low and high) stay NaN without the regex
+        if len(written):
+            cleaned = written.str.replace(_SEPARATORS, "", regex=True)
+            parsed[written.index] = pd.to_numeric(cleaned, errors="coerce").astype(float)
         bad = pd.Series(False, index=raw.index)
         bad[retry] = parsed[retry].isna() & ~missing
         refuse(

@@ -56,7 +56,7 @@ DIGIT_TOKEN: Final = re.compile(
 #: A decimal comma before a percent sign: "35,47%", "6,99 %" (one or two decimals, never a thousands group).
 _DECIMAL_COMMA_PERCENT: Final = re.compile(r",(\d{1,2})(?=[ \u00a0]?%)")
 _EXPONENT_START: Final = frozenset("eE x×")
-_SPACE_CHARS: Final = frozenset(" \t\u00a0")
+_SPACE_CHARS: Final = frozenset(" \t\u00a0\n")
 _LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
 _PLAIN_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_LIKE = re.compile(r"(?:18|19|20)\d\d")
@@ -67,18 +67,22 @@ _COMPOUND_ORDINAL = re.compile(
     r"[-\s]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)s?\b", re.I
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
-_SEP = re.compile(r"[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
+_SEP = re.compile(r"[ \t\u00a0]*(?:\n(?![ \t\n]))?[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
 SPACES = re.compile(r"[ \t\u00a0]*")
 _EXPONENT = re.compile(r"[eE][+-]?\d+(?![\w])|\s?[x×]\s?10\^[-+]?\d+")
 _POWER = re.compile(r"\^([-+]*)(\d+)(?![\d])")
 _FRACTION = re.compile(r"/(\d+)(?![\d/])")
 _MIXED_FRACTION = re.compile(r"[ \t]+(\d+)/(\d+)(?![\d/])")
-SCALE_ABBREV = re.compile(r"(?:[ \t\u00a0]?)(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])")
+#: The scale abbreviations a number word takes ("one mln"): no single letters ("one m" is not a million).
+_WORDS_SCALE_ABBREV: Final = re.compile(r"(?:[ \t\u00a0]|\n(?![ \t]))(bn|bln|mln|mn|tln|trn)(?![\w])")
+SCALE_ABBREV = re.compile(
+    r"(?:[ \t\u00a0]|\n(?![ \t]))?(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])"
+)
 _MEGA_CURRENCY = re.compile(
     r"[ \t]?(?:M|MM)(USD|EUR|GBP|AUD|CAD|CHF|SEK|NOK|DKK)(?![\w])|[ \t]?(USD|EUR|GBP)[ \t]+million(?![\w])"
 )
 _SCALE_WORD = re.compile(
-    r"[ \t\u00a0]+(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])",
+    r"(?:[ \t\u00a0]+|\n(?![ \t]))(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])",
     re.IGNORECASE,
 )
 A_BEFORE = re.compile(r"(?<![\w])an?\s+$", re.IGNORECASE)
@@ -236,7 +240,13 @@ class NumberReader:
         if a is not None and (first in SCALES or first in DOZENS or compound_after or fraction_of_scale):
             start = a.start()
             words.append("a")
-        return self._continue_words(text, start, words, pos, None)
+        read = self._continue_words(text, start, words, pos, None)
+        bare = a is None and first in ("half", "quarter") and not fraction_of_scale
+        if bare and read is not None and read.end > m.end():
+            return (
+                None  # "the fourth quarter and 6.0 mln dlrs": a bare half or quarter starts no longer number
+            )
+        return read
 
     def _continue_words(
         self, text: str, start: int, words: list[str], pos: int, head: Reading | None
@@ -258,7 +268,7 @@ class NumberReader:
         while True:
             at = cursor if first else _SEP.match(text, cursor).end()  # type: ignore[union-attr]
             first = False
-            if "\n" in text[cursor:at]:
+            if _line_break(text[cursor:at]):
                 break
             tok = _WORD_TOKEN.match(text, at)
             if tok is None:
@@ -334,7 +344,18 @@ class NumberReader:
             )
         kind = "ratio" if is_fraction and value < 1 else "count"
         unit = "dimensionless" if kind == "ratio" else None
-        return Reading(start, end, value, value_precision(value), True, scaled, "", unit=unit, kind=kind)
+        precision = value_precision(value)
+        abbr = _WORDS_SCALE_ABBREV.match(text, end) if kind == "count" and not scaled else None
+        if abbr is not None:  # wire style: "one mln shares", "five bln dlrs"
+            scale = SCALE_ABBREVIATIONS[abbr.group(1)]
+            value, precision, end, scaled = value * scale, precision * scale, abbr.end(), True
+        return Reading(start, end, value, precision, True, scaled, "", unit=unit, kind=kind)
+
+
+def _line_break(gap: str) -> bool:
+    """Whether white space between two words of a number ends a line that is not only wrapped: a blank line, or a
+    new line that is indented (wire copy wraps at ~65 characters, in the middle of "30.95\nbillion")."""
+    return "\n" in gap and (gap.count("\n") > 1 or "\n " in gap or "\n\t" in gap)
 
 
 def _fiscal_year(first: str, second: str) -> bool:

@@ -35,6 +35,8 @@ from auditor.claims.number_reader import (
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
 
+#: Thousands groups that end in a group of one or two digits ("4,550,00"): neither 4,550 nor 455,000 can be told.
+_MALFORMED_GROUPS: Final = re.compile(r"\d{1,3}(?:,\d{3})+,\d{1,2}(?![\d,])")
 #: A web address, or an e-mail address starting where a word may (a long run is tried once, not from each character).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SUB_UNITS: Final = {
@@ -162,6 +164,11 @@ class Scanner:
                     yield vague
                     pos = vague.end
                 continue
+            if text[s].isdigit() and "," in text[s : s + 5]:
+                bad = _MALFORMED_GROUPS.match(text, s)
+                if bad is not None:  # "4,550,00 shares": a typo whose value cannot be known; no claim
+                    pos = bad.end()
+                    continue
             try:
                 found = self._expression(text, s)
             except (ValueError, OverflowError, IndexError):
@@ -443,8 +450,8 @@ class Scanner:
         if (
             (connector in ("-", "–", "—") and second.kind in NON_CLAIM_DIGIT_KINDS)
             or (first.unit is not None and second.unit is not None and first.unit != second.unit)
-            or (first.unit == "percent" and second.unit is None and second.scaled)
-        ):  # the last: a change, then a level ("fell 3.2 pct to 7.3 billion")
+            or (first.unit == "percent" and second.unit is None)
+        ):  # the last: a change, then a level ("fell 3.2 pct to 7.3 billion", "fell 0.1 pct to 164.1")
             return None
         low_v, high_v = first.value, second.value
         if second.scaled and not first.scaled and not first.words and low_v * scale_of(second) <= high_v:

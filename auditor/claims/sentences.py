@@ -21,6 +21,15 @@ MAX_SENTENCE_CHARS: Final = 1000
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white space and an upper-case
 # letter, digit or opening quote, or at a line break.  Common abbreviations do not end a sentence.
 _BOUNDARY: Final = re.compile(r"""[.!?]["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*""")
+#: A line break that only wraps a sentence (wire copy is hard-wrapped at ~65 characters): one break, followed at
+#: once by a lower-case word after a word, a figure or a comma ("revenues of 600,971 dlrs,\ncompared with"), or by
+#: any word after a word no sentence ends with ("general elections in\nApril"). A new paragraph is indented or
+#: follows a blank line, and a heading or a list item does not start in lower case.
+_SOFT_WRAP: Final = re.compile(r"(?<=[\w,%)])\n(?=[a-z])")
+_WRAP_AFTER: Final = frozenset(
+    ("a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "than", "to", "with")
+)
+_WORD_BEFORE: Final = re.compile(r"\b([a-z]+)$")
 _ABBREVIATIONS: Final = frozenset(number_words()["abbreviations"])
 _LAST_WORD: Final = re.compile(r"([A-Za-z.]+)\.$")
 
@@ -29,6 +38,8 @@ def sentence_starts(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[int]
     """Start offsets of the sentences of ``text`` (always begins with 0), none longer than ``max_chars``."""
     starts = [0]
     for m in _BOUNDARY.finditer(text):
+        if text[m.start()] == "\n" and _wraps(text, m.start()):
+            continue
         if text[m.start()] == ".":
             word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start() + 1)
             if word is not None:
@@ -39,6 +50,14 @@ def sentence_starts(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[int]
         starts.append(m.end())
     _cut_long(text, starts, len(text), max_chars)
     return starts
+
+
+def _wraps(text: str, pos: int) -> bool:
+    """Whether the line break at ``pos`` only wraps its sentence."""
+    if _SOFT_WRAP.match(text, pos):
+        return True
+    word = _WORD_BEFORE.search(text[max(0, pos - 6) : pos])
+    return word is not None and word.group(1) in _WRAP_AFTER and text[pos + 1 : pos + 2].isalnum()
 
 
 def _cut_long(text: str, starts: list[int], end: int, max_chars: int) -> None:

@@ -69,6 +69,36 @@ _RISE: Final = re.compile(
 )
 
 
+#: Words by which a list of shares says it covers the whole: three shares without them ("44 pct, 29 pct and 12
+#: pct") may leave out the rest, as results, polls and market shares usually do.
+COMPLETE_WORDS: Final = (
+    "remaining",
+    "the rest",
+    "remainder",
+    "the balance",
+    "abstained",
+    "undecided",
+    "don't know",
+    "no opinion",
+)
+_LINKED_LEVELS: Final = re.compile(r"\b(?:from|to|against|compared\s+with)\b", re.I)
+#: Words that start another clause between a change and its levels ("rose 4.7 pct ..., as load factor fell to 52.1
+#: pct from 56.7 pct", "rose 0.5 pct in January after a decrease of 0.5 pct"): the change is of something else.
+_CLAUSE_BREAK: Final = re.compile(r"\b(?:as|while|after|before|and|but|whereas|when|bringing)\b|;", re.I)
+#: The most text between a change and the nearer of its two levels (characters).
+_CHANGE_REACH: Final = 45
+
+
+def _linked(first: Any, second: Any, change: Any) -> bool:
+    """Whether the levels are stated as one quantity at two times ("from A to B", "to B from A", "B, up from
+    A") and the change is said of them, next to them in the same clause ("..., an increase of C")."""
+    lead = str(first.sentence[: int(first.rel)])[-15:]
+    if not (_LINKED_LEVELS.search(gap_text(first, second)) or re.search(r"\bfrom\s+$", lead, re.I)):
+        return False
+    gap = gap_text(change, first) if change.rel < first.rel else gap_text(second, change)
+    return len(gap) <= _CHANGE_REACH and not _CLAUSE_BREAK.search(gap)
+
+
 def _from_to(levels: list[Any], context: str) -> tuple[Any, Any]:
     """The two levels in reading order, as (from, to): "to A from B" and "A, up/down from B" state the earlier
     level second; without "from"/"to", the verb decides (a fall starts at the higher level)."""
@@ -97,6 +127,11 @@ def _from_to(levels: list[Any], context: str) -> tuple[Any, Any]:
         "min_items": Param("int", 3, "how many percentages make a breakdown", minimum=2),
         "tolerance": Param("float", 1.0, "points of slack beyond rounding", minimum=0),
         "window": Param("float", 25.0, "sums further than this from 100 are not breakdowns", minimum=0),
+        "complete_words": Param(
+            "strs",
+            COMPLETE_WORDS,
+            "words by which a sentence says its shares cover the whole; other lists of shares are not judged",
+        ),
     },
     fields=("items", "total"),
 )
@@ -151,6 +186,8 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
         for d, s_, t, a in zip(hit["doc_id"], hit["sentence"], hit["total"], hit["allowance"], strict=True)
     ]
     hit = hit[~np.asarray(completed, dtype=bool)] if len(hit) else hit
+    complete = re.compile(rf"\b(?:{'|'.join(map(re.escape, params.texts('complete_words')))})\b", re.I)
+    hit = hit[[bool(complete.search(str(s_))) for s_ in hit["sentence"]]] if len(hit) else hit
     hit["items"] = [
         ", ".join(pct.loc[(pct["doc_id"] == d) & (pct["sentence"] == s), "surface"])
         for d, s in zip(hit["doc_id"], hit["sentence"], strict=True)
@@ -259,7 +296,10 @@ def percent_vs_points(data: CheckInput, params: Params) -> pd.DataFrame:
             )[:2]
             if len(levels) < 2:
                 continue
-            first, second = _from_to(sorted(levels, key=lambda r: r.rel), before)
+            ordered = sorted(levels, key=lambda r: r.rel)
+            if not _linked(ordered[0], ordered[1], change):
+                continue
+            first, second = _from_to(ordered, before)
             if first.point <= 0:
                 continue
             top, bottom = (second, first) if second.point >= first.point else (first, second)

@@ -125,6 +125,8 @@ class NumberReader:
         if m is None:
             return None
         raw = m.group()
+        if "," in raw and text[m.end() : m.end() + 1] == "," and _MALFORMED_GROUPS.match(text, pos):
+            return None  # "4,550,00": see unreadable_end
         spaced = " " in raw or "\u00a0" in raw or "\u202f" in raw
         if spaced and _LIST_CONTINUES.match(text, m.end()):  # "the 101 102 and 103 fields": a list
             m = _PLAIN_DIGITS.match(text, pos)
@@ -350,6 +352,24 @@ class NumberReader:
             scale = SCALE_ABBREVIATIONS[abbr.group(1)]
             value, precision, end, scaled = value * scale, precision * scale, abbr.end(), True
         return Reading(start, end, value, precision, True, scaled, "", unit=unit, kind=kind)
+
+
+#: An unreadable digit string longer than this (characters) is skipped whole: no stated number is so long.
+LONGEST_NUMBER: Final = 64
+#: Thousands groups ending in a group of one or two digits ("4,550,00"): a typo, neither 4,550 nor 455,000.
+_MALFORMED_GROUPS: Final = re.compile(r"\d{1,3}(?:,\d{3})+,\d{1,2}(?![\d,])")
+
+
+def unreadable_end(text: str, pos: int) -> int | None:
+    """The end of the digits at ``pos`` when they are no number at all, to be passed over once: a run longer than
+    any stated number, or thousands groups that end in a short group (a typo whose value cannot be told)."""
+    if not (text[pos].isdigit() or text[pos] == "."):
+        return None
+    bad = _MALFORMED_GROUPS.match(text, pos) if "," in text[pos : pos + 5] else None
+    if bad is not None:
+        return bad.end()
+    run = DIGIT_TOKEN.match(text, pos)
+    return run.end() if run is not None and run.end() - pos > LONGEST_NUMBER else None
 
 
 def _line_break(gap: str) -> bool:

@@ -24,19 +24,17 @@ from auditor.claims.number_kinds import (
     non_claim_kind,
 )
 from auditor.claims.number_reader import (
-    DIGIT_TOKEN,
     SCALE_ABBREV,
     SEED,
     SPACES,
     NumberReader,
     Reading,
     scale_of,
+    unreadable_end,
 )
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
 
-#: Thousands groups that end in a group of one or two digits ("4,550,00"): neither 4,550 nor 455,000 can be told.
-_MALFORMED_GROUPS: Final = re.compile(r"\d{1,3}(?:,\d{3})+,\d{1,2}(?![\d,])")
 #: A web address, or an e-mail address starting where a word may (a long run is tried once, not from each character).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SUB_UNITS: Final = {
@@ -102,8 +100,6 @@ _ONE_FOLLOWERS = frozenset(
     ]
 )
 _OLD = re.compile(r"\s+old\b")
-#: An unreadable digit string longer than this (characters) is skipped whole: no stated number is so long.
-_LONGEST_NUMBER: Final = 64
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
 
@@ -164,19 +160,14 @@ class Scanner:
                     yield vague
                     pos = vague.end
                 continue
-            if text[s].isdigit() and "," in text[s : s + 5]:
-                bad = _MALFORMED_GROUPS.match(text, s)
-                if bad is not None:  # "4,550,00 shares": a typo whose value cannot be known; no claim
-                    pos = bad.end()
-                    continue
             try:
                 found = self._expression(text, s)
             except (ValueError, OverflowError, IndexError):
                 found = None
             if found is None:
-                run = DIGIT_TOKEN.match(text, s) if text[s].isdigit() or text[s] == "." else None
-                if run is not None and run.end() - s > _LONGEST_NUMBER:  # skipped once, not from each digit
-                    pos = run.end()
+                skip = unreadable_end(text, s)
+                if skip is not None:  # skipped once, not from each digit
+                    pos = skip
                 continue
             mentions, consumed = found
             pos = max(pos, consumed)

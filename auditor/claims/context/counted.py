@@ -11,10 +11,14 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from auditor.claims.context.words import ACRONYM, CLOSERS, RUN, Grammar, participle, plural_noun
+from auditor.claims.context.words import ACRONYM, CLOSERS, PUNCT, RUN, Grammar, participle, plural_noun
 
 _DIGITS: Final = re.compile(r"\d+(?:[.,]\d+)?")
 _PERCENT: Final = re.compile(r"\d+(?:[.,]\d+)?%")
+
+
+#: Heads that end a first conjunct though they do not end in -s: "[20] people and civilian casualties".
+_PLURAL_HEADS: Final = frozenset({"people", "men", "women", "children", "persons"})
 
 
 class CountedReader:
@@ -48,6 +52,8 @@ class CountedReader:
 
     def _skip_of(self, words: list[str], kind: str) -> int | None:
         """Where the phrase starts: after "of the" ("3,000 of the migrants"), "in" for money ("$3bn in aid")."""
+        if words[0].lower() in ("more", "other", "further") and len(words) > 1 and not participle(words[1]):
+            return 1  # "[eight] more bodies", "[12] other people"
         if not (words[0] == "of" or (kind == "money" and words[0] == "in")):
             return 0
         i = 1
@@ -73,7 +79,11 @@ class CountedReader:
                 if i == first or not g.nounish(after) or participle(after) or after.endswith("ly"):
                     break
                 if i + 2 < n and g.nounish(words[i + 2]):
-                    break  # only a one-word second conjunct: "migrants and refugees", not "people and civilian ..."
+                    head = self.key(words[i + 2].lower().strip(PUNCT)) in nouns
+                    prev = words[i - 1].lower()
+                    if head and prev.isalpha() and self.key(prev) not in nouns and prev not in _PLURAL_HEADS:
+                        i += 3  # two modifiers of one head: "[70] regime and rebel fighters"
+                    break  # else only a one-word second conjunct: "migrants and refugees", not "people and civilian"
                 i += 2
                 break
             if not g.nounish(word):

@@ -21,6 +21,14 @@ _Hit = tuple[int, int, str]
 #: A word ending with one of these closes the verb's phrase: "killed, [30] injured" is not "killed 30".
 _DIGITS = re.compile(r"\d[\d,.]*$")  # a count written in digits ("101", "1,200")
 _CLOSING = (",", ";", ":", ".", ")", "!", "?")
+#: Words that open a part of a count given before: "killed 30, including [8] soldiers", "among them [3]".
+_ASIDE_OPENERS = (("including",), ("among", "them"), ("of", "whom"), ("among", "whom"), ("among", "those"))
+
+
+def _aside(preceding: list[str]) -> bool:
+    """Whether the words right before a number open a part of a count given before it."""
+    tail = tuple(w.strip(PUNCT).lower() for w in preceding[-2:])
+    return any(tail[-len(o) :] == o for o in _ASIDE_OPENERS)
 
 
 class MeasureReader:
@@ -107,10 +115,11 @@ class MeasureReader:
         preceding = text[sent.start : span[0]].split()
         first = len(preceding)
         after = first + len(text[span[0] : span[1]].split())
+        # words from the number to the end of its counted noun after it ("five [other] worshippers")
+        size = len(text[span[1] : counted[1][1]].split()) if counted and counted[1][0] >= span[1] else 0
         if measure is None and kind == "count":
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
             # "leaving [30] cadets injured"
-            size = len(phrase.split()) if phrase and counted and counted[1][0] >= span[1] else 0
             own = self._participle_after(
                 self._hits(text, sent, triggers=True), after + size, kind, sent.words
             )
@@ -119,20 +128,13 @@ class MeasureReader:
         if measure is None and not generic and kind == "count":
             # something else is counted ("155,221 bags"), unless an event verb governs the number ("wounded
             # five medical staff")
-            return self._object_of(self._hits(text, sent, triggers=True), preceding, kind)
-        if measure is not None:
-            # a people noun: an event close by wins ("30 soldiers were killed", "killing 30 soldiers", "troops
-            # killed at least 14 militants")
-            size = len(phrase.split()) if phrase else 0
             hits = self._hits(text, sent, triggers=True)
-            window = (first - 2, after + size + 5)  # an event in an earlier clause does not count
-            picked = self._pick(hits, first, after, *window, kind, event=True, words=sent.words)
-            return (
-                picked
-                or self._object_of(hits, preceding, kind)
-                or self._shared_event(hits, sent.words or [], first, after + size, kind)
-                or measure
-            )
+            return self._object_of(hits, preceding, kind) or self._shared_event(
+                hits, sent.words or [], first, after + size, kind
+            )  # "killed 22 children and [six] teachers"
+        if measure is not None:
+            size = size or (len(phrase.split()) if phrase else 0)
+            return self._people_event(text, sent, preceding, (after, after + size), kind) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)
             found = self._pick(nouns, first, after, first - 12, after + 12, kind)
@@ -149,6 +151,25 @@ class MeasureReader:
                 hits, first, after, after, after + 7, kind, words=sent.words
             )
         return governed or self._pick(hits, first, after, -1, 1 << 20, kind, words=sent.words)
+
+    def _people_event(
+        self, text: str, sent: Sentence, preceding: list[str], ends: tuple[int, int], kind: str
+    ) -> str | None:
+        """The event of a number counting a group of people (``ends``: the word indexes after the number and after
+        its noun), if one is close by: "30 soldiers were killed", "killing 30 soldiers", "troops killed at least
+        14 militants", "killed 30 people, including [8] soldiers" (a part of the whole's toll)."""
+        first, (after, end) = len(preceding), ends
+        hits = self._hits(text, sent, triggers=True)
+        if _aside(preceding):
+            whole = self._pick(hits, first, after, 0, first, kind, event=True, words=sent.words)
+            if whole is not None:
+                return whole
+        window = (first - 2, end + 5)  # an event in an earlier clause does not count
+        return (
+            self._pick(hits, first, after, *window, kind, event=True, words=sent.words)
+            or self._object_of(hits, preceding, kind)
+            or self._shared_event(hits, sent.words or [], first, end, kind)
+        )
 
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
         """The measure of a several-word noun right after the number that the counted phrase cuts short

@@ -95,8 +95,22 @@ def non_claim_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, i
     )
 
 
+#: A numbered document: "UN Security Council resolution 2254", "UNSCR 2118 (2013) and 2235", "Article 50".
+_DOCUMENT_BEFORE: Final = re.compile(
+    r"\b(?:resolutions?|unscr|decree|article)\s+(?:no\.?\s*)?(?:\d+\s*(?:,|and)\s*|\d+\s*\(\d{4}\)\s*and\s*)*$",
+    re.I,
+)
+
+
 def _reference_number(text: str, num: Reading) -> tuple[str, int] | None:
-    """A decimal number after "section", "shelf mark", "No." and the like is a citation ("section 3.2")."""
+    """A decimal number after "section", "shelf mark", "No." and the like is a citation ("section 3.2"), and so is
+    a number after a numbered document ("resolution 2254")."""
+    if (
+        not num.scaled
+        and num.plain.isdigit()
+        and _DOCUMENT_BEFORE.search(text, max(0, num.start - 40), num.start)
+    ):
+        return "citation", num.end
     if num.scaled or "." not in num.plain:
         return None
     return ("citation", num.end) if _CITATION_BEFORE.search(text, max(0, num.start - 16), num.start) else None

@@ -16,6 +16,7 @@ Prints, per labelled set:
   label ``consistent``; a label's not-checkable reasons are compared as ``not_checkable``);
 * flag precision: of the claims the tool flags (needs_review, likely_error, outdated), the share labelled so;
 * error recall: of the claims labelled likely_error or outdated, the share the tool flags.
+* recall per labelled verdict: of the claims labelled with each verdict, the share the tool gives that verdict.
 
 Usage: ``python benchmarks/labelled_accuracy.py [--set real|heldout] [--show N]``. ``--set heldout`` scores the
 held-out batch (``heldout_claims.yaml``, ``heldout_verdicts.yaml``), labelled without running the tool and meant
@@ -156,6 +157,13 @@ def score_verdicts(labels: list[dict[str, Any]], rows: dict[Any, dict[str, Any]]
     print(
         "  confusion (label -> tool): "
         + ", ".join(f"{a}->{b} {k}" for (a, b), k in confusion.most_common(show))
+    )
+    # a tool that abstains scores well on accuracy when most labels are not_checkable: recall per label says
+    # what share of each verdict it gives back
+    per_label: Counter[str] = Counter(str(label["verdict"]) for label in labels)
+    print(
+        "  recall per labelled verdict: "
+        + ", ".join(f"{v} {confusion[(v, v)]}/{k}" for v, k in sorted(per_label.items(), key=lambda x: -x[1]))
     )
 
 

@@ -141,7 +141,9 @@ class MeasureReader:
             if found is not None:
                 return found
         hits = self._hits(text, sent, triggers=True)
-        governed = self._object_of(hits, preceding, kind)
+        governed = self._object_of(hits, preceding, kind) or (
+            self._elided(hits, sent.words or [], first, kind) if counted is None else None
+        )
         if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
             # a bare word quantity ("millions", "thousands"): only its own predicate, the verb right before it
             # ("killed 280,000 people and displaced [millions]") or the one right after it ("millions more
@@ -198,6 +200,27 @@ class MeasureReader:
                 if nxt[:1].isdigit() or nxt in self.grammar.lead_in:
                     return None
                 return name
+        return None
+
+    def _elided(self, hits: list[_Hit], words: list[str], first: int, kind: str) -> str | None:
+        """The measure of the count before "and" whose noun a bare count leaves out: "85,000 refugees in 2016 and
+        [100,000] more in 2017", "killed 15 in Manbij and another [six] in Al-Tukhar" (word ``first``)."""
+        i = first - 1
+        if first + 1 < len(words) and words[first + 1] in self.grammar.auxiliaries:
+            return None  # "and another [12] were released": its own predicate, which says something else
+        if i >= 0 and words[i] == "another":
+            i -= 1
+        elif first + 1 >= len(words) or words[first + 1] not in ("more", "others"):
+            return None
+        if i < 1 or words[i] != "and":
+            return None
+        for j in range(i - 1, max(-1, i - 8), -1):
+            if not _DIGITS.match(words[j]) or (j and words[j - 1] in ("in", "since") and len(words[j]) == 4):
+                continue  # not a count, or a year ("refugees in 2016 and [100,000] more")
+            noun, _ = self.noun_measure(words[j + 1], kind) if j + 1 < i else (None, True)
+            if noun is not None:
+                return noun
+            return self._pick(hits, j, j + 1, max(0, j - 4), j + 3, kind, event=True, words=words)
         return None
 
     def _shared_event(

@@ -12,7 +12,7 @@ import re
 
 from auditor.claims.context.counted import CountedReader
 from auditor.claims.context.sentence import Sentence
-from auditor.claims.context.words import PUNCT, Grammar, plural, word_index
+from auditor.claims.context.words import APPOSITIVE, PUNCT, Grammar, plural, word_index
 from auditor.claims.lexicon import MeasureLexicon
 from auditor.claims.places import Gazetteer
 
@@ -134,6 +134,8 @@ class MeasureReader:
             )  # "killed 22 children and [six] teachers"
         if measure is not None:
             size = size or (len(phrase.split()) if phrase else 0)
+            aside = APPOSITIVE.match(text, counted[1][1]) if counted else None  # ", including 11 children,"
+            size += len(aside.group().split()) if aside else 0
             return self._people_event(text, sent, preceding, (after, after + size), kind) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)

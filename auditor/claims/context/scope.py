@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from auditor.claims.context.sentence import Sentence
-from auditor.claims.context.words import Grammar, alternation
+from auditor.claims.context.words import APPOSITIVE, Grammar, alternation
 from auditor.claims.lexicon import MeasureLexicon
 from auditor.claims.places import Gazetteer
 
@@ -37,10 +37,6 @@ NO_WAR: Final = dt.date(1800, 1, 1)
 _PREWAR_REACH: Final = 40
 #: A clause opened by a participle, which tells what the clause before it did: ", killing [12]", ", leaving [30]".
 _PARTICIPLE_CLAUSE: Final = re.compile(r",\s+[a-z]+ing\b")
-#: An aside between a count and its predicate: ", including 4 children," (up to its closing comma).
-_APPOSITIVE: Final = re.compile(
-    r",\s+(?:including|among them|of whom|many of them|most of them)\b[^,;:]{0,80}(?=,)"
-)
 #: How long an opening phrase that names the day may be: "On Wednesday alone," (characters).
 _OPENING_REACH: Final = 30
 #: Measures that a place of detention defines rather than narrows.
@@ -71,7 +67,7 @@ class ScopeReader:
             _PARTICIPLE_CLAUSE.match(text, lo) is not None
         ):  # ", killing all [five]": the clause before's event
             lo = sent.clause(text, (lo, lo))[0]
-        aside = _APPOSITIVE.match(text, hi)
+        aside = APPOSITIVE.match(text, hi)
         if (
             aside is not None
         ):  # "[22] refugees, including 4 children, died on Tuesday": the predicate after it

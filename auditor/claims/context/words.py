@@ -20,6 +20,10 @@ from auditor.resources import rules_dir
 #: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
 RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+(?:[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})")
 ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
+#: An aside between a count and its predicate: ", including 4 children," (up to its closing comma).
+APPOSITIVE: Final = re.compile(
+    r",\s+(?:including|among them|of whom|many of them|most of them)\b[^,;:]{0,80}(?=,)"
+)
 TOKEN: Final = re.compile(r"\s*((?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")  # "U.N." is one word
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
 PUNCT: Final = '.,;:!?"()[]“”‘’—–'

@@ -24,7 +24,7 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.alignment import Alignment, align
-from auditor.checks.registry import CheckInput, per_table, records
+from auditor.checks.registry import RAW_FINDING_COLUMNS, CheckInput, per_table, records
 from auditor.checks.rule_set import load_rule_set
 from auditor.checks.rules import Rule, RuleSet
 from auditor.checks.specs import Scope
@@ -57,14 +57,8 @@ _REFERENCE_COLUMNS: Final = (
     "dataset",
 )
 #: Columns of the findings table taken from the checks' raw findings as they are.
-_FINDING_VALUES: Final = (
-    "observed",
-    "expected_low",
-    "expected_high",
-    "reference_value",
-    "reference_date",
-    "series_id",
-    "source",
+_FINDING_VALUES: Final = tuple(
+    c for c in RAW_FINDING_COLUMNS if c not in ("doc_id", "claim_id", "verdict", "facts")
 )
 _CLAIM_FACT_COLUMNS: Final = [
     "surface",

@@ -67,22 +67,25 @@ _COMPOUND_ORDINAL = re.compile(
     r"[-\s]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)s?\b", re.I
 )
 _WORD_TOKEN = re.compile(r"[A-Za-z]+")
-_SEP = re.compile(r"[ \t\u00a0]*(?:\n(?![ \t\n]))?[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
+#: A line break that only wraps the line (wire copy wraps at ~65 characters, "30.95\nbillion"): not indented and
+#: not a blank line, which start a new paragraph.
+_WRAP = r"\n(?![ \t\n])"
+_SEP = re.compile(rf"[ \t\u00a0]*(?:{_WRAP})?[ \t\u00a0]*(?:-[ \t\u00a0]*)?")
 SPACES = re.compile(r"[ \t\u00a0]*")
 _EXPONENT = re.compile(r"[eE][+-]?\d+(?![\w])|\s?[x×]\s?10\^[-+]?\d+")
 _POWER = re.compile(r"\^([-+]*)(\d+)(?![\d])")
 _FRACTION = re.compile(r"/(\d+)(?![\d/])")
 _MIXED_FRACTION = re.compile(r"[ \t]+(\d+)/(\d+)(?![\d/])")
 #: The scale abbreviations a number word takes ("one mln"): no single letters ("one m" is not a million).
-_WORDS_SCALE_ABBREV: Final = re.compile(r"(?:[ \t\u00a0]|\n(?![ \t]))(bn|bln|mln|mn|tln|trn)(?![\w])")
+_WORDS_SCALE_ABBREV: Final = re.compile(rf"(?:[ \t\u00a0]|{_WRAP})(bn|bln|mln|mn|tln|trn)(?![\w])")
 SCALE_ABBREV = re.compile(
-    r"(?:[ \t\u00a0]|\n(?![ \t]))?(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])"
+    rf"(?:[ \t\u00a0]|{_WRAP})?(bn|bln|mln|mn|mil|mio|MM|tln|trn|tn|[kKMGBbTm])(?![\w])"
 )
 _MEGA_CURRENCY = re.compile(
     r"[ \t]?(?:M|MM)(USD|EUR|GBP|AUD|CAD|CHF|SEK|NOK|DKK)(?![\w])|[ \t]?(USD|EUR|GBP)[ \t]+million(?![\w])"
 )
 _SCALE_WORD = re.compile(
-    r"(?:[ \t\u00a0]+|\n(?![ \t]))(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])",
+    rf"(?:[ \t\u00a0]+|{_WRAP})(hundred|thousand|million|billion|trillion|lakh|crore|dozen|dz|doz)s?(?![\w])",
     re.IGNORECASE,
 )
 A_BEFORE = re.compile(r"(?<![\w])an?\s+$", re.IGNORECASE)
@@ -244,11 +247,8 @@ class NumberReader:
             words.append("a")
         read = self._continue_words(text, start, words, pos, None)
         bare = a is None and first in ("half", "quarter") and not fraction_of_scale
-        if bare and read is not None and read.end > m.end():
-            return (
-                None  # "the fourth quarter and 6.0 mln dlrs": a bare half or quarter starts no longer number
-            )
-        return read
+        # "the fourth quarter and 6.0 mln dlrs": a bare half or quarter starts no longer number
+        return None if bare and read is not None and read.end > m.end() else read
 
     def _continue_words(
         self, text: str, start: int, words: list[str], pos: int, head: Reading | None
@@ -268,10 +268,9 @@ class NumberReader:
         compound: tuple[list[str], int] | None = None  # before tens after a numerator: must end a denominator
         first = head is None
         while True:
+            # _SEP crosses a wrapped line only: at a new paragraph the next token is not a word, and the number ends
             at = cursor if first else _SEP.match(text, cursor).end()  # type: ignore[union-attr]
             first = False
-            if _line_break(text[cursor:at]):
-                break
             tok = _WORD_TOKEN.match(text, at)
             if tok is None:
                 dig = DIGIT_TOKEN.match(text, at)
@@ -370,12 +369,6 @@ def unreadable_end(text: str, pos: int) -> int | None:
         return bad.end()
     run = DIGIT_TOKEN.match(text, pos)
     return run.end() if run is not None and run.end() - pos > LONGEST_NUMBER else None
-
-
-def _line_break(gap: str) -> bool:
-    """Whether white space between two words of a number ends a line that is not only wrapped: a blank line, or a
-    new line that is indented (wire copy wraps at ~65 characters, in the middle of "30.95\nbillion")."""
-    return "\n" in gap and (gap.count("\n") > 1 or "\n " in gap or "\n\t" in gap)
 
 
 def _fiscal_year(first: str, second: str) -> bool:

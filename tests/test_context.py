@@ -49,7 +49,7 @@ def test_context_case(reader: ContextReader, case: dict[str, Any]) -> None:
     text, span = unmark(case["text"])
     kind = case.get("kind", _DEFAULTS["kind"])
     doc_date = _date(case["doc_date"] if "doc_date" in case else _DEFAULTS["doc_date"])
-    got = reader.annotate(text, (0, len(text)), span, kind, doc_date)
+    got = reader.annotate(text, (0, len(text)), span, kind, doc_date, case.get("size"))
     expected = {f: case["expect"].get(f) for f in FIELDS}
     expected["as_of"] = _date(case["expect"]["as_of"]) if "as_of" in case["expect"] else doc_date
     expected.update((f, case["expect"][f]) for f in OPTIONAL_FIELDS if f in case["expect"])

@@ -78,7 +78,8 @@ class Extractor:
             if not span[0] <= m.start < span[1]:
                 span = sentence_span(text, starts, m.start)
                 sentence = text[span[0] : span[1]]  # one string shared by the claims of a sentence
-            ctx = self.context.annotate(text, span, (m.start, m.end), m.kind, doc.date)
+            size = m.high if m.high is not None else m.value
+            ctx = self.context.annotate(text, span, (m.start, m.end), m.kind, doc.date, size)
             _add_row(cols, doc.doc_id, f"{m.start}-{m.end}", text, m, sentence, ctx)
             if max_rows is not None and len(cols["doc_id"]) >= max_rows:
                 yield cols

@@ -81,8 +81,10 @@ class ContextReader:
         span: tuple[int, int],
         kind: str,
         doc_date: dt.date | None,
+        size: float | None = None,
     ) -> ClaimContext:
-        """The context of the number at ``span`` (its qualifier included) in ``sentence`` of ``text``."""
+        """The context of the number at ``span`` (its qualifier included) in ``sentence`` of ``text``; ``size``
+        is the number's upper bound when it was read."""
         if isinstance(
             doc_date, dt.datetime
         ):  # a timestamp: its calendar day (dates and datetimes don't compare)
@@ -109,7 +111,7 @@ class ContextReader:
             location=location,
             as_of=when,
             attribution=nearest(sent.attributions, span, sent.start, sent.end) if sent.attributions else None,
-            scope=self._scope.scope(text, sent, span, measure) if counts else None,
+            scope=self._scope.scope(text, sent, span, measure, size) if counts else None,
             qualifier=self._scope.qualifier(text, sent, span, measure) if counts else None,
         )
 

@@ -39,6 +39,9 @@ _PREWAR_REACH: Final = 40
 _PARTICIPLE_CLAUSE: Final = re.compile(r",\s+[a-z]+ing\b")
 #: How long an opening phrase that names the day may be: "On Wednesday alone," (characters).
 _OPENING_REACH: Final = 30
+#: Below this size a count of what happens to people (deaths, injured, rescued…) with no period word near it is one
+#: incident's or one day's: news names the period of a total ("since 2011", "this year"), not of a day's toll.
+_EVENT_SIZE: Final = 1000
 #: Measures that a place of detention defines rather than narrows.
 _HELD: Final = frozenset({"detained", "arrests"})
 
@@ -56,8 +59,11 @@ class ScopeReader:
     lexicon: MeasureLexicon
     places: Gazetteer
 
-    def scope(self, text: str, sent: Sentence, span: tuple[int, int], measure: str | None) -> str | None:
-        """``event``, ``period`` or ``stock`` for a count whose measure is known; None otherwise."""
+    def scope(
+        self, text: str, sent: Sentence, span: tuple[int, int], measure: str | None, size: float | None = None
+    ) -> str | None:
+        """``event``, ``period`` or ``stock`` for a count whose measure is known (``size``: its upper bound, when
+        read); None otherwise."""
         spec = self.lexicon.measures.get(measure) if measure is not None else None
         if spec is None:
             return None
@@ -83,6 +89,8 @@ class ScopeReader:
             return "event"
         if self._local(text, sent, span, lo, hi):
             return "event"
+        if spec.event and size is not None and size < _EVENT_SIZE:
+            return "event"  # "[23] people were killed", no period named: one incident's or one day's toll
         return total
 
     def qualifier(self, text: str, sent: Sentence, span: tuple[int, int], measure: str | None) -> str | None:

@@ -53,6 +53,8 @@ class AttributionReader:
             words.pop()
         if not words or (words[0].lower() in g.pronouns and not acronym(words[0])):
             return None
+        if all(w.lower() in g.determiners for w in words):
+            return None  # "it killed [a] confirmed 33": an article is not a source
         source = self.lead.sub("", " ".join(words))
         short = self.tail.sub("", source)  # "UNHCR figures" -> "UNHCR", but "the report" stays
         if short.lower() not in g.determiners:

@@ -15,6 +15,7 @@ from auditor.claims.context.words import ACRONYM, CLOSERS, PUNCT, RUN, Grammar, 
 
 _DIGITS: Final = re.compile(r"\d+(?:[.,]\d+)?")
 _PERCENT: Final = re.compile(r"\d+(?:[.,]\d+)?%")
+_TOKEN: Final = re.compile(r"\S+")
 
 
 #: Heads that end a first conjunct though they do not end in -s: "[20] people and civilian casualties".
@@ -130,11 +131,12 @@ class CountedReader:
     def before(self, text: str, start: int, pos: int) -> tuple[str, tuple[int, int]] | None:
         """The subject of a copular or toll form: "the death toll rose to [70]", "unemployment was [5%]"."""
         g = self.grammar
-        lo = max(start, pos - 90)
+        lo = max(start, pos - 130)
         j = text.rfind(" ", lo, pos - 1)  # a cheap look at the word right before the number first
         if text[(j + 1 if j >= 0 else lo) : pos].strip().lower() not in g.links:
             return None
-        raw = text[lo:pos].split()
+        tokens = list(_TOKEN.finditer(text, lo, pos))
+        raw = [t.group() for t in tokens]
         i = len(raw) - 1
         links = 0
         while i >= 0 and (raw[i].lower() in g.links or (links and participle(raw[i]))):
@@ -143,24 +145,25 @@ class CountedReader:
         if not links:
             return None
         i = self._skip_change(raw, i)
-        words: list[str] = []
-        while i >= 0 and len(words) < 10:
+        last, first = i, i + 1  # the subject is raw[first : last + 1]
+        while i >= 0 and last - i < 14:
             word = raw[i]
             low = word.lower()
-            linked = (low in g.subject_prepositions and words and i > 0 and g.nounish(raw[i - 1])) or (
-                low in g.after_of and words and i > 0 and raw[i - 1].lower() in g.subject_prepositions
-            )  # "the death toll from [the] stampede"
+            taken = first <= last
+            linked = (low in g.subject_prepositions and taken and i > 0 and g.nounish(raw[i - 1])) or (
+                low in g.after_of and taken and i > 0 and raw[i - 1].lower() in g.subject_prepositions
+            )  # "the death toll from [the] stampede", "the toll in [several] air strikes"
             if word[-1] in CLOSERS or not (linked or (g.nounish(word) and not low.endswith(("'s", "’s")))):
                 break
-            words.append(word)
+            first = i
             i -= 1
-        while words and words[-1].lower() in g.subject_prepositions - {"of"}:
-            words.pop()  # "in Syria the death toll rose": the subject starts after the preposition
-        if not words or words[-1].lower() == "of":
+        while first <= last and (
+            raw[first].lower() in g.subject_prepositions - {"of"} or raw[first].lower() in g.after_of
+        ):
+            first += 1  # "in Syria the death toll rose", "out of [a] population of": starts after those
+        if first > last or raw[first].lower() == "of":
             return None
-        words.reverse()
-        end = text.rfind(words[-1], lo, pos) + len(words[-1])
-        begin = text.rfind(words[0], lo, end)
+        begin, end = tokens[first].start(), tokens[last].end()
         phrase = text[begin:end]
         low = phrase.lower()
         for noun in g.lead_nouns:

@@ -21,6 +21,8 @@ _Hit = tuple[int, int, str]
 #: A word ending with one of these closes the verb's phrase: "killed, [30] injured" is not "killed 30".
 _DIGITS = re.compile(r"\d[\d,.]*$")  # a count written in digits ("101", "1,200")
 _CLOSING = (",", ";", ":", ".", ")", "!", "?")
+#: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
+_FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 #: Words that open a part of a count given before: "killed 30, including [8] soldiers", "among them [3]".
 _ASIDE_OPENERS = (("including",), ("among", "them"), ("of", "whom"), ("among", "whom"), ("among", "those"))
 
@@ -125,6 +127,11 @@ class MeasureReader:
             )
             if own is not None:
                 return own
+        if measure is None and subject_read and counted is not None and self._restated(text, counted):
+            # "180,000 people have been killed, while the UN puts the figure at [191,000]": what was counted before
+            return self._pick(
+                self._hits(text, sent, triggers=True), first, after, 0, first, kind, words=sent.words
+            )
         if measure is None and not generic and kind == "count":
             # something else is counted ("155,221 bags"), unless an event verb governs the number ("wounded
             # five medical staff")
@@ -168,12 +175,29 @@ class MeasureReader:
             whole = self._pick(hits, first, after, 0, first, kind, event=True, words=sent.words)
             if whole is not None:
                 return whole
+        words = sent.words or []
+        if end < len(words) and words[end] in self.grammar.subject_prepositions:
+            # the predicate after the noun's own prepositional phrase: "[38] fighters from both sides were killed"
+            own = self._participle_after(hits, end, kind, words)
+            if own is not None:
+                return own
         window = (first - 2, end + 5)  # an event in an earlier clause does not count
         return (
             self._pick(hits, first, after, *window, kind, event=True, words=sent.words)
             or self._object_of(hits, preceding, kind)
             or self._shared_event(hits, sent.words or [], first, end, kind)
         )
+
+    def _restated(self, text: str, counted: tuple[str, tuple[int, int]]) -> bool:
+        """Whether a subject read before the number is a restated figure: "puts the figure at", "put the toll"."""
+        g = self.grammar
+        phrase, (begin, _) = counted
+        if phrase.lower() not in g.restating_nouns:
+            return False
+        before = text[max(0, begin - 40) : begin].lower().split()
+        while before and before[-1] in g.determiners:
+            before.pop()
+        return bool(before) and before[-1] in g.restating_verbs
 
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
         """The measure of a several-word noun right after the number that the counted phrase cuts short
@@ -187,10 +211,25 @@ class MeasureReader:
         return None
 
     def _participle_after(self, hits: list[_Hit], at: int, kind: str, words: list[str] | None) -> str | None:
+        """The event measure of the number's own participle at word ``at`` (:meth:`_participle_at`), or of a finite
+        one after a short prepositional phrase: "[38] fighters from both sides were killed"."""
+        words = words or []
+        found = self._participle_at(hits, at, kind, words)
+        if found is not None or at >= len(words) or words[at] not in self.grammar.subject_prepositions:
+            return found
+        for j in range(at + 1, min(len(words), at + 8)):
+            word = words[j]
+            if word in _FINITE:
+                return self._participle_at(hits, j, kind, words)
+            if word[:1].isdigit() or word in self.grammar.conjunctions or word in self.grammar.auxiliaries:
+                return None  # another count, clause or relative clause ("in the town that was hit")
+        return None
+
+    def _participle_at(self, hits: list[_Hit], at: int, kind: str, words: list[str]) -> str | None:
         """The event measure of a participle or predicate adjective starting at word ``at`` (right after the number
         and its noun, or its auxiliaries: "[37] others injured", "[23] journalists had been killed", not "[5]
-        people on board"), unless the trigger is a verb with an object of its own ("killed 220000 people wounded [at least] a million")."""
-        words = words or []
+        people on board"), unless the trigger is a verb with an object of its own ("killed 220000 people wounded
+        [at least] a million")."""
         while at < len(words) and (words[at] in self.grammar.auxiliaries or words[at] in self.grammar.others):
             at += 1  # "[23] journalists had been killed", "[five] children were among the dead"
         for start, end, name in hits:
@@ -237,12 +276,11 @@ class MeasureReader:
             later = [h for h in events if end + 2 < h[0] <= end + 10]
             if later:
                 return min(later)[2]
-        if (
-            first >= 3
-            and words[first - 1] == "and"
-            and any(_DIGITS.match(w) for w in words[first - 4 : first - 1])
-        ):
-            earlier = [h for h in events if first - 10 <= h[1] <= first - 3]
+        j = first - 1
+        while j > 0 and words[j] in self.grammar.lead_in:
+            j -= 1  # "killed at least 12 and [a confirmed] 33 militants"
+        if j >= 2 and words[j] == "and" and any(_DIGITS.match(w) for w in words[j - 3 : j]):
+            earlier = [h for h in events if j - 9 <= h[1] <= j - 2]
             if earlier:
                 return max(earlier, key=lambda h: h[1])[2]
         return None

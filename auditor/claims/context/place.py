@@ -26,6 +26,9 @@ _NEXT_PREDICATE: Final = re.compile(
     r"\s(?:and|but|while)\s+(?:has\s+|have\s+|had\s+)?(?:[a-z]+ed|left|sent|drove|driven|made|put|forced)\b"
 )
 
+#: After a place, the seat of an organisation, not where its count is: "the UK-based monitor", "London based".
+_BASED: Final = re.compile(r"[-\s]based\b", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class PlaceReader:
@@ -52,6 +55,7 @@ class PlaceReader:
         places = sent.places
         if sent.attributions:  # a place in the source is the speaker ("Russia said ..."), not where
             places = [p for p in places if not any(a <= p.start < b for a, b, _ in sent.attributions)]
+        places = [p for p in places if _BASED.match(text, p.end) is None]  # "a Beirut-based NGO": its seat
         if after is not None:
             end = after.end()
             places = [p for p in places if p.start < end or text[end : p.start].strip() not in ("", "the")]

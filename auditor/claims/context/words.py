@@ -44,6 +44,8 @@ class Grammar:
     subject_prepositions: frozenset[str]
     after_of: frozenset[str]
     lead_nouns: tuple[str, ...]
+    restating_verbs: frozenset[str]
+    restating_nouns: frozenset[str]
     determiners: frozenset[str]
     pronouns: frozenset[str]
     say_verbs: tuple[str, ...]

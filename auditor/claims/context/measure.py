@@ -33,6 +33,12 @@ def _aside(preceding: list[str]) -> bool:
     return any(tail[-len(o) :] == o for o in _ASIDE_OPENERS)
 
 
+def _title_case(text: str, sent: Sentence) -> bool:
+    """Whether a sentence is a headline in title case: most of its longer words capitalised."""
+    words = [w for w in text[sent.start : sent.end].split() if len(w) > 3 and w[0].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 class MeasureReader:
     """Reads measures with one measure lexicon, gazetteer (for demonyms) and grammar."""
 
@@ -98,6 +104,10 @@ class MeasureReader:
             return longer
         phrase = counted[0] if counted else None
         measure, generic = self.noun_measure(phrase, kind) if phrase else (None, True)
+        if generic and phrase and self._capital_guess(phrase) and _title_case(text, sent):
+            generic = (
+                False  # "Pounds down by [56] Airstrikes 60 Terrorists Killed": a headline, not "Syrians"
+            )
         if measure is not None and not lex.measures[measure].people:
             return measure
         subject_read = counted is not None and counted[1][0] < span[0]
@@ -117,6 +127,10 @@ class MeasureReader:
         preceding = text[sent.start : span[0]].split()
         first = len(preceding)
         after = first + len(text[span[0] : span[1]].split())
+        if counted is None and preceding and preceding[-1].lower() == "at":
+            events = self._hits(text, sent, triggers=True)
+            if any(end == first - 1 and self.lexicon.measures[m].event for _, end, m in events):
+                return None  # "died at [97]", "killed at [10]pm": an age or a time, not a count
         # words from the number to the end of its counted noun after it ("five [other] worshippers")
         size = len(text[span[1] : counted[1][1]].split()) if counted and counted[1][0] >= span[1] else 0
         if measure is None and kind == "count":
@@ -188,6 +202,14 @@ class MeasureReader:
             or self._shared_event(hits, sent.words or [], first, end, kind)
         )
 
+    def _capital_guess(self, phrase: str) -> bool:
+        """Whether a phrase was taken for a group of people only because its head is a capitalised plural (a
+        demonym the gazetteer lacks: "Yazidis")."""
+        head = phrase.rsplit(maxsplit=1)[-1].rstrip("'’")
+        low = head.lower()
+        generic = self.lexicon.generic
+        return not (low in generic or self.counted.key(low) in generic or self.places.is_demonym(head))
+
     def _restated(self, text: str, counted: tuple[str, tuple[int, int]]) -> bool:
         """Whether a subject read before the number is a restated figure: "puts the figure at", "put the toll"."""
         g = self.grammar
@@ -217,7 +239,7 @@ class MeasureReader:
         found = self._participle_at(hits, at, kind, words)
         if found is not None or at >= len(words) or words[at] not in self.grammar.subject_prepositions:
             return found
-        for j in range(at + 1, min(len(words), at + 8)):
+        for j in range(at + 1, min(len(words), at + 12)):
             word = words[j]
             if word in _FINITE:
                 return self._participle_at(hits, j, kind, words)
@@ -299,6 +321,8 @@ class MeasureReader:
                 continue
             m = self.lexicon.measures[name]
             gap = before[end - 1 : first]
+            if len(gap) > 1 and gap[-1].lower() == "at":
+                continue  # "died at [97]": an age or a time, not the verb's object ("killed at least 14" goes on)
             if (
                 (m.event or (people and m.people))
                 and kind in m.kinds

@@ -24,7 +24,14 @@ _CLOSING = (",", ";", ":", ".", ")", "!", "?")
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 #: Words that open a part of a count given before: "killed 30, including [8] soldiers", "among them [3]".
-_ASIDE_OPENERS = (("including",), ("among", "them"), ("of", "whom"), ("among", "whom"), ("among", "those"))
+_ASIDE_OPENERS = (
+    ("including",),
+    ("among", "them"),
+    ("of", "whom"),
+    ("among", "whom"),
+    ("among", "those"),
+    ("along", "with"),  # "11 fighters were killed along with [one] rebel"
+)
 
 
 def _aside(preceding: list[str]) -> bool:
@@ -127,6 +134,8 @@ class MeasureReader:
         preceding = text[sent.start : span[0]].split()
         first = len(preceding)
         after = first + len(text[span[0] : span[1]].split())
+        if counted is None and preceding and preceding[-1].lower().strip(PUNCT) in self.grammar.page_words:
+            return None  # "Get short URL [113]": a page's furniture
         if counted is None and preceding and preceding[-1].lower() == "at":
             events = self._hits(text, sent, triggers=True)
             if any(end == first - 1 and self.lexicon.measures[m].event for _, end, m in events):

@@ -93,9 +93,17 @@ class ContextReader:
         counted: tuple[str, tuple[int, int]] | None = None
         measure: str | None = None
         if kind in self._claim_kinds:
-            counted = self._counted.after(text, span[1], sent.end, kind) or self._counted.before(
-                text, sent.start, span[0]
-            )
+            counted = self._counted.after(text, span[1], sent.end, kind)
+            if counted is None or (
+                counted[0][:1].isupper() and self._measure.noun_measure(counted[0], kind) == (None, False)
+            ):
+                # no phrase after the number, or a name that is nothing counted ("rises to [70] REUTERS Social
+                # Media"): the subject before a link, if it names a measure
+                subject = self._counted.before(text, sent.start, span[0])
+                if subject is not None and (
+                    counted is None or self._measure.noun_measure(subject[0], kind)[0] is not None
+                ):
+                    counted = subject
             measure = self._measure.measure(text, sent, span, kind, counted)
         counted_range = counted[1] if counted else None
         counts = kind == "count" and measure is not None

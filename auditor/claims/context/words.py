@@ -46,6 +46,7 @@ class Grammar:
     lead_nouns: tuple[str, ...]
     restating_verbs: frozenset[str]
     restating_nouns: frozenset[str]
+    page_words: frozenset[str]
     determiners: frozenset[str]
     pronouns: frozenset[str]
     say_verbs: tuple[str, ...]

@@ -85,7 +85,11 @@ class MeasureReader:
             for i in range(len(words) - n, -1, -1):
                 key = " ".join(words[i : i + n])
                 measure = lex.nouns.get(key) or lex.nouns.get(self.counted.key(key))
-                if measure is not None and kind in lex.measures[measure].kinds:
+                if (
+                    measure is not None
+                    and kind in lex.measures[measure].kinds
+                    and self._heads(words[i + n - 1], words[i + n :])
+                ):
                     return measure, False
         head = raw[-1].rstrip("'’")
         generic = (
@@ -95,6 +99,18 @@ class MeasureReader:
             or (head[:1].isupper() and head.endswith("s"))
         )
         return None, generic
+
+    def _heads(self, last: str, rest: list[str]) -> bool:
+        """Whether a measure noun whose last word is ``last``, followed by ``rest`` in its phrase, says what the
+        phrase counts: at the end ("Syrian refugees"), before a prepositional phrase, as a participle or adjective ("injured civilians", "dead
+        bodies") or before a people noun ("refugee children"), but not as any other modifier ("refugee camps",
+        "home runs")."""
+        if not rest or last.endswith("ed") or last in self.grammar.predicative:
+            return True
+        if rest[0] in self.grammar.subject_prepositions:
+            return True  # the head before its prepositional phrase: "the toll in several air strikes"
+        generic = self.lexicon.generic
+        return all(w in generic or self.counted.key(w) in generic for w in rest)
 
     def measure(
         self,
@@ -176,6 +192,9 @@ class MeasureReader:
         governed = self._object_of(hits, preceding, kind) or (
             self._elided(hits, sent.words or [], first, kind) if counted is None else None
         )
+        if governed is None and counted is None and preceding and preceding[-1].endswith(","):
+            # "Ten people are killed, [seven] from the same family": a part of the toll just given
+            governed = self._pick(hits, first, after, first - 1, first, kind, event=True, words=sent.words)
         if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
             # a bare word quantity ("millions", "thousands"): only its own predicate, the verb right before it
             # ("killed 280,000 people and displaced [millions]") or the one right after it ("millions more

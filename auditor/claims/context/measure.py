@@ -311,7 +311,7 @@ class MeasureReader:
             noun, _ = self.noun_measure(words[j + 1], kind) if j + 1 < i else (None, True)
             if noun is not None:
                 return noun
-            return self._pick(hits, j, j + 1, max(0, j - 4), j + 3, kind, event=True, words=words)
+            return self._pick(hits, j, j + 1, max(0, j - 10), j + 3, kind, event=True, words=words)
         return None
 
     def _shared_event(

@@ -21,6 +21,8 @@ _Hit = tuple[int, int, str]
 #: A word ending with one of these closes the verb's phrase: "killed, [30] injured" is not "killed 30".
 _DIGITS = re.compile(r"\d[\d,.]*$")  # a count written in digits ("101", "1,200")
 _CLOSING = (",", ";", ":", ".", ")", "!", "?")
+#: A part of the count just given: "[two] of them", "[three] of whom".
+_OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 #: Words that open a part of a count given before: "killed 30, including [8] soldiers", "among them [3]".
@@ -66,6 +68,8 @@ class MeasureReader:
             for form in (noun.lower(), plural(noun.lower()))
         )
         self._readings: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        #: what a people noun after a loss verb counts (``loss_verbs`` in grammar.yaml)
+        self._loss = "deaths" if "deaths" in lexicon.measures else None
 
     def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
         """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
@@ -102,9 +106,9 @@ class MeasureReader:
 
     def _heads(self, last: str, rest: list[str]) -> bool:
         """Whether a measure noun whose last word is ``last``, followed by ``rest`` in its phrase, says what the
-        phrase counts: at the end ("Syrian refugees"), before a prepositional phrase, as a participle or adjective ("injured civilians", "dead
-        bodies") or before a people noun ("refugee children"), but not as any other modifier ("refugee camps",
-        "home runs")."""
+        phrase counts: at the end ("Syrian refugees"), before a prepositional phrase, as a participle or adjective
+        ("injured civilians", "dead bodies") or before a people noun ("refugee children"), but not as any other
+        modifier ("refugee camps", "home runs")."""
         if not rest or last.endswith("ed") or last in self.grammar.predicative:
             return True
         if rest[0] in self.grammar.subject_prepositions:
@@ -131,6 +135,9 @@ class MeasureReader:
             generic = (
                 False  # "Pounds down by [56] Airstrikes 60 Terrorists Killed": a headline, not "Syrians"
             )
+        people = generic or (measure is not None and lex.measures[measure].people)
+        if kind == "count" and phrase and people and self._loss is not None and self._lost(text, sent, span):
+            return self._loss  # "Russia has so far lost [at least 12] soldiers"
         if measure is not None and not lex.measures[measure].people:
             return measure
         subject_read = counted is not None and counted[1][0] < span[0]
@@ -195,6 +202,9 @@ class MeasureReader:
         if governed is None and counted is None and preceding and preceding[-1].endswith(","):
             # "Ten people are killed, [seven] from the same family": a part of the toll just given
             governed = self._pick(hits, first, after, first - 1, first, kind, event=True, words=sent.words)
+        if governed is None and counted is None and _OF_THEM.match(text, span[1]):
+            # "injured five others [two] of them critically": a part of the count just before
+            governed = self._pick(hits, first, after, first - 4, first, kind, event=True, words=sent.words)
         if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
             # a bare word quantity ("millions", "thousands"): only its own predicate, the verb right before it
             # ("killed 280,000 people and displaced [millions]") or the one right after it ("millions more
@@ -218,8 +228,11 @@ class MeasureReader:
             if whole is not None:
                 return whole
         words = sent.words or []
-        if end < len(words) and words[end] in self.grammar.subject_prepositions:
-            # the predicate after the noun's own prepositional phrase: "[38] fighters from both sides were killed"
+        if end < len(words) and (
+            words[end] in self.grammar.subject_prepositions or words[end] == "including"
+        ):
+            # the predicate after the noun's own prepositional phrase or aside: "[38] fighters from both sides were
+            # killed", "[287] IS fighters among them 26 minors had been killed"
             own = self._participle_after(hits, end, kind, words)
             if own is not None:
                 return own
@@ -229,6 +242,14 @@ class MeasureReader:
             or self._object_of(hits, preceding, kind)
             or self._shared_event(hits, sent.words or [], first, end, kind)
         )
+
+    def _lost(self, text: str, sent: Sentence, span: tuple[int, int]) -> bool:
+        """Whether a loss verb governs the number ("has lost at least [12] soldiers"), lead-in words between."""
+        g = self.grammar
+        before = text[max(sent.start, span[0] - 60) : span[0]].lower().split()
+        while before and before[-1] in g.lead_in:
+            before.pop()
+        return bool(before) and before[-1].strip(PUNCT) in g.loss_verbs
 
     def _capital_guess(self, phrase: str) -> bool:
         """Whether a phrase was taken for a group of people only because its head is a capitalised plural (a
@@ -265,13 +286,21 @@ class MeasureReader:
         one after a short prepositional phrase: "[38] fighters from both sides were killed"."""
         words = words or []
         found = self._participle_at(hits, at, kind, words)
-        if found is not None or at >= len(words) or words[at] not in self.grammar.subject_prepositions:
+        opener = words[at] if at < len(words) else ""
+        if found is not None or not (opener in self.grammar.subject_prepositions or opener == "including"):
             return found
+        aside = _aside(words[at : at + 2]) or _aside(
+            words[at : at + 1]
+        )  # "among them 26 minors", "including 4"
         for j in range(at + 1, min(len(words), at + 12)):
             word = words[j]
             if word in _FINITE:
                 return self._participle_at(hits, j, kind, words)
-            if word[:1].isdigit() or word in self.grammar.conjunctions or word in self.grammar.auxiliaries:
+            if (
+                (word[:1].isdigit() and not aside)
+                or word in self.grammar.conjunctions
+                or word in self.grammar.auxiliaries
+            ):
                 return None  # another count, clause or relative clause ("in the town that was hit")
         return None
 

@@ -47,6 +47,7 @@ class Grammar:
     restating_verbs: frozenset[str]
     restating_nouns: frozenset[str]
     page_words: frozenset[str]
+    loss_verbs: frozenset[str]
     determiners: frozenset[str]
     pronouns: frozenset[str]
     say_verbs: tuple[str, ...]

@@ -224,7 +224,10 @@ def _place_parts(
     """Figures for a place larger than the same figure for a place that contains it."""
     additive = claims[claims["measure"].isin(list(data.hierarchy.additive_over_places))]
     by_origin = additive["measure"].isin(list(data.hierarchy.origin_measures))
-    place = additive["place"].where(additive["place"].notna() | ~by_origin, "World")
+    # a count of people by origin with no place is a world total, unless it counts one event ("200 people were
+    # rescued" from one ferry is no world total of migrants)
+    event = additive["scope"].eq("event").fillna(False) if "scope" in additive.columns else False
+    place = additive["place"].where(additive["place"].notna() | ~by_origin | event, "World")
     additive = additive.assign(place=place)
     additive = additive[additive["place"].notna()]
     # the same measure for two different places of one article

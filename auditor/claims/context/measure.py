@@ -195,6 +195,21 @@ class MeasureReader:
             found = self._pick(nouns, first, after, first - 12, after + 12, kind)
             if found is not None:
                 return found
+        return self._governed(text, sent, span, kind, counted is None, preceding, after)
+
+    def _governed(
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        kind: str,
+        bare: bool,
+        preceding: list[str],
+        after: int,
+    ) -> str | None:
+        """The measure of an event that governs the number (``bare``: it has no counted noun), else of the
+        nearest trigger in its sentence."""
+        first, counted = len(preceding), None if bare else True
         hits = self._hits(text, sent, triggers=True)
         governed = self._object_of(hits, preceding, kind) or (
             self._elided(hits, sent.words or [], first, kind) if counted is None else None

@@ -209,18 +209,18 @@ class MeasureReader:
     ) -> str | None:
         """The measure of an event that governs the number (``bare``: it has no counted noun), else of the
         nearest trigger in its sentence."""
-        first, counted = len(preceding), None if bare else True
+        first = len(preceding)
         hits = self._hits(text, sent, triggers=True)
         governed = self._object_of(hits, preceding, kind) or (
-            self._elided(hits, sent.words or [], first, kind) if counted is None else None
+            self._elided(hits, sent.words or [], first, kind) if bare else None
         )
-        if governed is None and counted is None and preceding and preceding[-1].endswith(","):
+        if governed is None and bare and preceding and preceding[-1].endswith(","):
             # "Ten people are killed, [seven] from the same family": a part of the toll just given
             governed = self._pick(hits, first, after, first - 1, first, kind, event=True, words=sent.words)
-        if governed is None and counted is None and _OF_THEM.match(text, span[1]):
+        if governed is None and bare and _OF_THEM.match(text, span[1]):
             # "injured five others [two] of them critically": a part of the count just before
             governed = self._pick(hits, first, after, first - 4, first, kind, event=True, words=sent.words)
-        if governed is None and counted is None and not any(c.isdigit() for c in text[span[0] : span[1]]):
+        if governed is None and bare and not any(c.isdigit() for c in text[span[0] : span[1]]):
             # a bare word quantity ("millions", "thousands"): only its own predicate, the verb right before it
             # ("killed 280,000 people and displaced [millions]") or the one right after it ("millions more
             # displaced"), never one of an earlier predicate ("killed 280,000 people and driven millions from

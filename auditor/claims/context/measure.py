@@ -12,7 +12,7 @@ import re
 
 from auditor.claims.context.counted import CountedReader
 from auditor.claims.context.sentence import Sentence
-from auditor.claims.context.words import APPOSITIVE, PUNCT, Grammar, plural, word_index
+from auditor.claims.context.words import PUNCT, Grammar, plural, word_index
 from auditor.claims.lexicon import MeasureLexicon
 from auditor.claims.places import Gazetteer
 
@@ -25,27 +25,14 @@ _CLOSING = (",", ";", ":", ".", ")", "!", "?")
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
-#: Words that open a part of a count given before: "killed 30, including [8] soldiers", "among them [3]".
-_ASIDE_OPENERS = (
-    ("including",),
-    ("among", "them"),
-    ("of", "whom"),
-    ("among", "whom"),
-    ("among", "those"),
-    ("along", "with"),  # "11 fighters were killed along with [one] rebel"
-)
-
-
-def _aside(preceding: list[str]) -> bool:
-    """Whether the words right before a number open a part of a count given before it."""
-    tail = tuple(w.strip(PUNCT).lower() for w in preceding[-2:])
-    return any(tail[-len(o) :] == o for o in _ASIDE_OPENERS)
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
-    """Whether a sentence is a headline in title case: most of its longer words capitalised."""
-    words = [w for w in text[sent.start : sent.end].split() if len(w) > 3 and w[0].isalpha()]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    """Whether a sentence is a headline in title case: most of its longer words capitalised (read once)."""
+    if sent.title_case is None:
+        words = [w for w in text[sent.start : sent.end].split() if len(w) > 3 and w[0].isalpha()]
+        sent.title_case = len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+    return sent.title_case
 
 
 class MeasureReader:
@@ -68,8 +55,16 @@ class MeasureReader:
             for form in (noun.lower(), plural(noun.lower()))
         )
         self._readings: dict[tuple[str, str], tuple[str | None, bool]] = {}
-        #: what a people noun after a loss verb counts (``loss_verbs`` in grammar.yaml)
-        self._loss = "deaths" if "deaths" in lexicon.measures else None
+        #: what a people noun after a loss verb counts (``loss_measure`` in grammar.yaml)
+        self._loss = next((m for m in grammar.loss_measure if m in lexicon.measures), None)
+
+    def _aside(self, words: list[str], at: int | None = None) -> bool:
+        """Whether the words end (or, given ``at``, start there) with an opener of a part of a count given before
+        (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"."""
+        tokens = tuple(w.strip(PUNCT).lower() for w in (words[-3:] if at is None else words[at : at + 3]))
+        if at is None:
+            return any(tokens[-len(o) :] == o for o in self.grammar.aside_tails)
+        return any(tokens[: len(o)] == o for o in self.grammar.aside_tails)
 
     def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
         """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
@@ -132,9 +127,7 @@ class MeasureReader:
         phrase = counted[0] if counted else None
         measure, generic = self.noun_measure(phrase, kind) if phrase else (None, True)
         if generic and phrase and self._capital_guess(phrase) and _title_case(text, sent):
-            generic = (
-                False  # "Pounds down by [56] Airstrikes 60 Terrorists Killed": a headline, not "Syrians"
-            )
+            generic = False  # a title-case headline: "Pounds down by [56] Airstrikes 60 Terrorists Killed"
         people = generic or (measure is not None and lex.measures[measure].people)
         if kind == "count" and phrase and people and self._loss is not None and self._lost(text, sent, span):
             return self._loss  # "Russia has so far lost [at least 12] soldiers"
@@ -187,7 +180,9 @@ class MeasureReader:
             )  # "killed 22 children and [six] teachers"
         if measure is not None:
             size = size or (len(phrase.split()) if phrase else 0)
-            aside = APPOSITIVE.match(text, counted[1][1]) if counted else None  # ", including 11 children,"
+            aside = (
+                self.grammar.appositive.match(text, counted[1][1]) if counted else None
+            )  # ", including 11,"
             size += len(aside.group().split()) if aside else 0
             return self._people_event(text, sent, preceding, (after, after + size), kind) or measure
         if kind != "count":
@@ -238,7 +233,7 @@ class MeasureReader:
         14 militants", "killed 30 people, including [8] soldiers" (a part of the whole's toll)."""
         first, (after, end) = len(preceding), ends
         hits = self._hits(text, sent, triggers=True)
-        if _aside(preceding):
+        if self._aside(preceding):
             whole = self._pick(hits, first, after, 0, first, kind, event=True, words=sent.words)
             if whole is not None:
                 return whole
@@ -304,9 +299,7 @@ class MeasureReader:
         opener = words[at] if at < len(words) else ""
         if found is not None or not (opener in self.grammar.subject_prepositions or opener == "including"):
             return found
-        aside = _aside(words[at : at + 2]) or _aside(
-            words[at : at + 1]
-        )  # "among them 26 minors", "including 4"
+        aside = self._aside(words, at)  # "among them 26 minors", "including 4"
         for j in range(at + 1, min(len(words), at + 12)):
             word = words[j]
             if word in _FINITE:

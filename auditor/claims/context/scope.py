@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from auditor.claims.context.sentence import Sentence
-from auditor.claims.context.words import APPOSITIVE, Grammar, alternation
+from auditor.claims.context.words import Grammar, alternation
 from auditor.claims.lexicon import MeasureLexicon
 from auditor.claims.places import Gazetteer
 
@@ -56,6 +56,7 @@ class ScopeReader:
     plans: re.Pattern[str]
     subsets: re.Pattern[str]
     prewar: re.Pattern[str]
+    appositive: re.Pattern[str]
     lexicon: MeasureLexicon
     places: Gazetteer
 
@@ -73,7 +74,7 @@ class ScopeReader:
             _PARTICIPLE_CLAUSE.match(text, lo) is not None
         ):  # ", killing all [five]": the clause before's event
             lo = sent.clause(text, (lo, lo))[0]
-        aside = APPOSITIVE.match(text, hi)
+        aside = self.appositive.match(text, hi)
         if (
             aside is not None
         ):  # "[22] refugees, including 4 children, died on Tuesday": the predicate after it
@@ -153,6 +154,7 @@ def scope_reader(grammar: Grammar, lexicon: MeasureLexicon, places: Gazetteer) -
         plans=_words(grammar.plan_words),
         subsets=_words(grammar.subset_nouns),
         prewar=_words(grammar.prewar_words),
+        appositive=grammar.appositive,
         lexicon=lexicon,
         places=places,
     )

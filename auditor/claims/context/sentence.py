@@ -14,7 +14,18 @@ _CLAUSE: Final = re.compile(r"[,;:()\[\]\"“”—–]")  # a comma counts when
 class Sentence:
     """The places, dates, sources and trigger words of one sentence (offsets are into the document text)."""
 
-    __slots__ = ("as_of", "attributions", "clauses", "end", "nouns", "places", "start", "triggers", "words")
+    __slots__ = (
+        "as_of",
+        "attributions",
+        "clauses",
+        "end",
+        "nouns",
+        "places",
+        "start",
+        "title_case",
+        "triggers",
+        "words",
+    )
 
     def __init__(self, start: int, end: int) -> None:
         self.start, self.end = start, end
@@ -26,6 +37,7 @@ class Sentence:
         self.words: list[str] | None = None
         self.triggers: list[tuple[int, int, str]] | None = None
         self.nouns: list[tuple[int, int, str]] | None = None
+        self.title_case: bool | None = None  # a headline in title case (lazy)
 
     def clause(self, text: str, span: tuple[int, int]) -> tuple[int, int]:
         """The stretch between punctuation marks that holds the number at ``span``."""

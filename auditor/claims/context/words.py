@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Final
 
@@ -20,10 +20,6 @@ from auditor.resources import rules_dir
 #: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
 RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+(?:[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})")
 ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
-#: An aside between a count and its predicate: ", including 4 children," (up to its closing comma).
-APPOSITIVE: Final = re.compile(
-    r",\s+(?:including|among them|of whom|many of them|most of them)\b[^,;:]{0,80}(?=,)"
-)
 TOKEN: Final = re.compile(r"\s*((?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")  # "U.N." is one word
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
 PUNCT: Final = '.,;:!?"()[]“”‘’—–'
@@ -48,6 +44,8 @@ class Grammar:
     restating_nouns: frozenset[str]
     page_words: frozenset[str]
     loss_verbs: frozenset[str]
+    loss_measure: tuple[str, ...]
+    aside_openers: tuple[str, ...]
     determiners: frozenset[str]
     pronouns: frozenset[str]
     say_verbs: tuple[str, ...]
@@ -68,6 +66,16 @@ class Grammar:
     plan_words: tuple[str, ...]
     subset_nouns: tuple[str, ...]
     prewar_words: tuple[str, ...]
+
+    @cached_property
+    def appositive(self) -> re.Pattern[str]:
+        """An aside between a count and its predicate, up to its closing comma: ", including 4 children,"."""
+        return re.compile(rf",\s+(?:{alternation(self.aside_openers)})\b[^,;:]{{0,80}}(?=,)")
+
+    @cached_property
+    def aside_tails(self) -> tuple[tuple[str, ...], ...]:
+        """The aside openers as word tuples, longest first: ("among", "them"), ("including",)."""
+        return tuple(sorted((tuple(o.split()) for o in self.aside_openers), key=len, reverse=True))
 
     def nounish(self, word: str) -> bool:
         """Whether a token can be part of a noun phrase (no function word, verb or time word; "WHO" is)."""

@@ -16,6 +16,8 @@ from auditor.claims.context.words import ACRONYM, CLOSERS, PUNCT, RUN, Grammar, 
 _DIGITS: Final = re.compile(r"\d+(?:[.,]\d+)?")
 _PERCENT: Final = re.compile(r"\d+(?:[.,]\d+)?%")
 _TOKEN: Final = re.compile(r"\S+")
+#: The count of a whole after "of": "[Eight] of 11 detainees", "[two] of the 40 people".
+_OF_COUNT: Final = re.compile(r"\s+(?:the\s+)?\d[\d,]*(?=\s)")
 
 
 #: Heads that end a first conjunct though they do not end in -s: "[20] people and civilian casualties".
@@ -35,6 +37,9 @@ class CountedReader:
         run = RUN.match(text, pos, limit)
         if run is None:
             return None
+        if run.group(1) == "of":
+            whole = _OF_COUNT.match(text, run.end(1), limit)  # "[Eight] of 11 detainees": the whole's noun
+            return self.after(text, whole.end(), limit, kind) if whole is not None else None
         words = run.group(1).split()
         first = self._skip_of(words, kind)
         if first is None:
@@ -53,7 +58,7 @@ class CountedReader:
 
     def _skip_of(self, words: list[str], kind: str) -> int | None:
         """Where the phrase starts: after "of the" ("3,000 of the migrants"), "in" for money ("$3bn in aid")."""
-        if words[0].lower() in ("more", "other", "further") and len(words) > 1 and not participle(words[1]):
+        if words[0].lower() in self.grammar.count_modifiers and len(words) > 1 and not participle(words[1]):
             return 1  # "[eight] more bodies", "[12] other people"
         if not (words[0] == "of" or (kind == "money" and words[0] == "in")):
             return 0

@@ -18,7 +18,11 @@ from auditor.resources import rules_dir
 
 #: Tokens: a run of up to eight words; one word, number or mark; words, numbers and marks before a position.
 #: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
-RUN: Final = re.compile(r"\s*([^\W\d_][\w'’\-]*(?:\s+(?:[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})")
+#: A dotted acronym is one word ("two U.S. soldiers").
+RUN: Final = re.compile(
+    r"\s*((?:(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*)"
+    r"(?:\s+(?:(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})"
+)
 ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
 TOKEN: Final = re.compile(r"\s*((?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")  # "U.N." is one word
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
@@ -44,6 +48,7 @@ class Grammar:
     restating_nouns: frozenset[str]
     page_words: frozenset[str]
     loss_verbs: frozenset[str]
+    count_modifiers: frozenset[str]
     loss_measure: tuple[str, ...]
     aside_openers: tuple[str, ...]
     determiners: frozenset[str]

@@ -151,13 +151,22 @@ class CountedReader:
             return None
         i = self._skip_change(raw, i)
         last, first = i, i + 1  # the subject is raw[first : last + 1]
-        while i >= 0 and last - i < 14:
+        while True:
+            if last - i >= 18 or (i < 0 and lo > start):
+                return None  # cut short: "The number of civilians killed by ... in the province of Raqqa has risen to"
+            if i < 0:
+                break
             word = raw[i]
             low = word.lower()
             taken = first <= last
-            linked = (low in g.subject_prepositions and taken and i > 0 and g.nounish(raw[i - 1])) or (
-                low in g.after_of and taken and i > 0 and raw[i - 1].lower() in g.subject_prepositions
+            prev = raw[i - 1].lower() if i > 0 else ""
+            agent = prev == "by" and i > 1 and participle(raw[i - 2])  # "civilians killed by [the] airstrike"
+            linked = (low in g.subject_prepositions and taken and g.nounish(prev)) or (
+                low in g.after_of and taken and (prev in g.subject_prepositions or agent)
             )  # "the death toll from [the] stampede", "the toll in [several] air strikes"
+            if low == "by" and taken and participle(prev):
+                first, i = i - 1, i - 2  # a reduced relative clause: "the number of civilians killed by"
+                continue
             if word[-1] in CLOSERS or not (linked or (g.nounish(word) and not low.endswith(("'s", "’s")))):
                 break
             first = i

@@ -23,6 +23,8 @@ _DIGITS = re.compile(r"\d[\d,.]*$")  # a count written in digits ("101", "1,200"
 _CLOSING = (",", ";", ":", ".", ")", "!", "?")
 #: A part of the count just given: "[two] of them", "[three] of whom".
 _OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
+#: "as" before these opens a count ("killed as many as [40]"); before other words, a clause ("killed as forces ...").
+_AS_MANY = frozenset({"many", "much", "few"})
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 
@@ -324,9 +326,9 @@ class MeasureReader:
             word = words[start] if start < len(words) else ""
             participle = word.endswith("ed") or word in self.grammar.predicative or word == "among"
             if start == at and m.event and kind in m.kinds and participle:
-                nxt = words[end] if end < len(words) else ""
-                if nxt[:1].isdigit() or nxt in self.grammar.lead_in:
-                    return None
+                nxt, then = [*words[end : end + 2], "", ""][:2]
+                if nxt[:1].isdigit() or (nxt in self.grammar.lead_in and (nxt != "as" or then in _AS_MANY)):
+                    return None  # its own object; "killed as forces advanced" is a clause of time
                 return name
         return None
 

@@ -100,7 +100,7 @@ class CountedReader:
                 break  # "300 people dead or wounded"
             if i > first and low.endswith("ly") and low not in nouns:
                 break  # an adverb: "28 people mostly civilians"
-            if i > first and word[0].isupper() and words[i - 1][0].islower():
+            if i > first and word[0].isupper() and words[i - 1][0].islower() and not self._modifies(words, i):
                 break  # a name after a common noun starts something else: "13 people MSF said"
             if participle(low) and not (
                 i == first + 1 and words[first].endswith("ly")
@@ -116,6 +116,14 @@ class CountedReader:
         while i > first and (words[i - 1].lower() in ("and", "or") or ACRONYM.fullmatch(words[i - 1])):
             i -= 1
         return i
+
+    def _modifies(self, words: list[str], i: int) -> bool:
+        """Whether the lower-case word before a capitalised ``words[i]`` is a modifier of a counted noun that
+        follows within two words: "[30] foreign-sponsored Takfiri terrorists" (not "13 people MSF said")."""
+        prev = words[i - 1].lower()
+        if self.key(prev) in self.nouns or plural_noun(prev):
+            return False
+        return any(self.key(w.lower().strip(PUNCT)) in self.nouns for w in words[i + 1 : i + 3])
 
     def _skip_change(self, raw: list[str], i: int) -> int:
         """Before "to [level]", a change stated in percent has the same subject: "imports fell 3.2 pct to

@@ -414,6 +414,12 @@ class MeasureReader:
                 for rest, name in index.get(word, ()):
                     if not rest or tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
                         hits.append((i, i + 1 + len(rest), name))
+        if len(hits) > 1:  # a phrase inside a longer one is the longer one's: "killing and [injuring]"
+            hits = [
+                h
+                for h in hits
+                if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] for o in hits)
+            ]
         if triggers:
             sent.triggers = hits
         else:

@@ -18,13 +18,11 @@ from auditor.resources import rules_dir
 
 #: Tokens: a run of up to eight words; one word, number or mark; words, numbers and marks before a position.
 #: A run of words; an acronym in brackets inside it is kept ("Islamic State (IS) group militants").
-#: A dotted acronym is one word ("two U.S. soldiers").
-RUN: Final = re.compile(
-    r"\s*((?:(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*)"
-    r"(?:\s+(?:(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\([A-Z]{2,6}\)(?=\s+\w))){0,7})"
-)
+#: A word; a dotted acronym is one ("two U.S. soldiers", "U.N.").
+_WORD: Final = r"(?:(?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*)"
+RUN: Final = re.compile(rf"\s*({_WORD}(?:\s+(?:{_WORD}|\([A-Z]{{2,6}}\)(?=\s+\w))){{0,7}})")
 ACRONYM: Final = re.compile(r"\([A-Z]{2,6}\)")
-TOKEN: Final = re.compile(r"\s*((?:[A-Z]\.){2,}|[^\W\d_][\w'’\-]*|\d[\d,.]*|\S)")  # "U.N." is one word
+TOKEN: Final = re.compile(rf"\s*({_WORD}|\d[\d,.]*|\S)")
 WORDS_BEFORE: Final = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*|[^\w\s]")
 PUNCT: Final = '.,;:!?"()[]“”‘’—–'
 CLOSERS: Final = frozenset(",;:.!?)]\"”’'")
@@ -79,8 +77,8 @@ class Grammar:
 
     @cached_property
     def aside_tails(self) -> tuple[tuple[str, ...], ...]:
-        """The aside openers as word tuples, longest first: ("among", "them"), ("including",)."""
-        return tuple(sorted((tuple(o.split()) for o in self.aside_openers), key=len, reverse=True))
+        """The aside openers as word tuples: ("including",), ("among", "them")."""
+        return tuple(tuple(o.split()) for o in self.aside_openers)
 
     def nounish(self, word: str) -> bool:
         """Whether a token can be part of a noun phrase (no function word, verb or time word; "WHO" is)."""

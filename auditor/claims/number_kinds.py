@@ -256,12 +256,13 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
 
 def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
     """A small number inside a name: "Radio 4", "Boeing 747", "Windows 95" (a capitalised word right before it,
-    not at a sentence start, and no lower-case word after it, nor a counted noun: "Raids Kill 12 Civilians")."""
+    not at a sentence start, and no lower-case word after it, nor a counted noun: "Raids Kill 12 Civilians", nor a
+    verb of what happens to people before it: "Raids Kill 12")."""
     before = _NAME_BEFORE.search(text, max(0, s - 24), s)
     if before is None or rules.before.find(text, s) is not None or _counted_noun_after(rules, text, e):
         return False
     word = before.group().strip()
-    if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES:
+    if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES or word.lower() in rules.count_verbs:
         return False
     if word.isupper() and 2 <= len(word) <= 5 and rules.currency_before.find(text, s, 8) is None:
         return True  # an acronym's number: "the FTSE 100 climbed", "a DAX 30 firm"

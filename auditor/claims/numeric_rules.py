@@ -117,6 +117,9 @@ class NumericRules:
     #: look-up keys (``lexicon.noun_key``) of the nouns that name what is counted ("civilians", "militants"):
     #: a capitalised one after a number makes it a count in a title-case headline ("Raids Kill 12 Civilians")
     count_nouns: frozenset[str] = frozenset()
+    #: the one-word triggers (lower case) of the measures that happen to people ("kill", "injure"): a number
+    #: right after one counts, even capitalised in a headline ("Airstrikes Kill 50", "Injure 100 Militants")
+    count_verbs: frozenset[str] = frozenset()
 
 
 def _phrase(form: str, left_boundary: bool = True) -> str:
@@ -284,6 +287,7 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     unit_forms, currency_before = _read_units(base / "units.yaml")
     before_map, after_map, opens, joins, verbs = h.before, h.after, h.opens, h.joins, h.verbs
     compound, exempt, vague_range = h.compound, h.exempt, h.vague
+    count_nouns, count_verbs = _count_words(base / "measures.yaml")
 
     return NumericRules(
         before=PhraseIndex.build(before_map),
@@ -308,18 +312,21 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
         vague_range=vague_range,
-        count_nouns=_count_nouns(base / "measures.yaml"),
+        count_nouns=count_nouns,
+        count_verbs=count_verbs,
     )
 
 
-def _count_nouns(path: Path) -> frozenset[str]:
-    """The noun keys of ``measures.yaml`` (its measure nouns and generic people nouns); none when it is absent."""
+def _count_words(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The noun keys of ``measures.yaml`` (its measure nouns and generic people nouns) and the one-word triggers
+    of its event measures; none when it is absent."""
     from auditor.claims.lexicon import load_measures
 
     if not path.is_file():
-        return frozenset()
+        return frozenset(), frozenset()
     lexicon = load_measures(path)
-    return frozenset(lexicon.nouns) | lexicon.generic
+    verbs = {t for m in lexicon.measures.values() if m.event for t in m.triggers if " " not in t}
+    return frozenset(lexicon.nouns) | lexicon.generic, frozenset(verbs)
 
 
 @cache

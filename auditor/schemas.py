@@ -89,7 +89,7 @@ NOT_CHECKABLE_REASONS: Final = (
 #: A count's scope: one event (an attack, a boat, a day, a town), a total over a period, or a stock on a date.
 SCOPES: Final = ("event", "period", "stock")
 #: Why a count is not a count of what happened: a plan or quota, or a part no reference series breaks out.
-QUALIFIERS: Final = ("plan", "subset")
+QUALIFIERS: Final = ("plan", "subset", "threshold")
 SEVERITIES: Final = ("info", "warning", "error")
 #: What ``--fail-on`` accepts: the lowest severity that makes a run exit 1, or never.
 FAIL_ON: Final = ("warning", "error", "never")

@@ -120,7 +120,7 @@ class ContextReader:
             as_of=when,
             attribution=nearest(sent.attributions, span, sent.start, sent.end) if sent.attributions else None,
             scope=self._scope.scope(text, sent, span, measure, size) if counts else None,
-            qualifier=self._scope.qualifier(text, sent, span, measure) if counts else None,
+            qualifier=self._scope.qualifier(text, sent, span, measure, kind) if measure is not None else None,
         )
 
     def _sentence(self, text: str, sentence: tuple[int, int], doc_date: dt.date | None) -> Sentence:

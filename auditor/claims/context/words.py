@@ -68,6 +68,8 @@ class Grammar:
     event_times: tuple[str, ...]
     plan_words: tuple[str, ...]
     subset_nouns: tuple[str, ...]
+    threshold_openers: tuple[str, ...]
+    threshold_comparators: tuple[str, ...]
     prewar_words: tuple[str, ...]
 
     @cached_property

@@ -27,6 +27,8 @@ _OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
 _AS_MANY = frozenset({"many", "much", "few"})
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
+#: How many words the noun of an earlier listed part may have ("19 [young] children and").
+_PART_NOUN_WORDS = 3
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
@@ -62,11 +64,34 @@ class MeasureReader:
 
     def _aside(self, words: list[str], at: int | None = None) -> bool:
         """Whether the words end (or, given ``at``, start there) with an opener of a part of a count given before
-        (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"."""
-        tokens = tuple(w.strip(PUNCT).lower() for w in (words[-3:] if at is None else words[at : at + 3]))
+        (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"; or, without ``at``,
+        with a later part of the list it opened (:meth:`_list_opener`)."""
         if at is None:
-            return any(tokens[-len(o) :] == o for o in self.grammar.aside_tails)
+            return self._list_opener(words) is not None
+        tokens = tuple(w.strip(PUNCT).lower() for w in words[at : at + 3])
         return any(tokens[: len(o)] == o for o in self.grammar.aside_tails)
+
+    def _list_opener(self, words: list[str]) -> int | None:
+        """Where the aside opener starts when the words end with it, or with an earlier part of the list it opened
+        and a joining word or comma ("killed 26 people, including 19 children and [16] women", "including 5
+        boys, 4 girls, [3] women"); else None."""
+        tokens = tuple(w.strip(PUNCT).lower() for w in words[-3:])
+        for o in self.grammar.aside_tails:
+            if tokens[-len(o) :] == o:
+                return len(words) - len(o)
+        if not words:
+            return None
+        last = words[-1].lower()
+        if last in ("and", "or"):
+            at = len(words) - 2
+        elif last.endswith(",") and not last[:1].isdigit():
+            at = len(words) - 1
+        else:
+            return None
+        for j in range(at, max(-1, at - _PART_NOUN_WORDS - 1), -1):
+            if words[j][:1].isdigit():
+                return self._list_opener(words[:j]) if j < at else None
+        return None
 
     def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
         """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
@@ -161,11 +186,19 @@ class MeasureReader:
         # words from the number to the end of its counted noun after it ("five [other] worshippers")
         size = len(text[span[1] : counted[1][1]].split()) if counted and counted[1][0] >= span[1] else 0
         if measure is None and kind == "count":
+            hits = self._hits(text, sent, triggers=True)
+            end = counted[1][1] if counted and counted[1][0] >= span[1] else span[1]
+            opener = self._list_opener(preceding) if text.startswith(",", end) else None
+            if opener is not None and opener < first - 2:
+                # the last part of a list an aside opened, closed by a comma, counts what the whole did, not what
+                # the clause after the list says: "killed 26 people, including 19 children and [16] women, and
+                # injured 11 others" ("and [43] others were injured" has a predicate of its own)
+                whole = self._pick(hits, opener, opener, 0, opener, kind, event=True, words=sent.words)
+                if whole is not None:
+                    return whole
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
             # "leaving [30] cadets injured"
-            own = self._participle_after(
-                self._hits(text, sent, triggers=True), after + size, kind, sent.words
-            )
+            own = self._participle_after(hits, after + size, kind, sent.words)
             if own is not None:
                 return own
         if measure is None and subject_read and counted is not None and self._restated(text, counted):

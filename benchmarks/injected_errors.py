@@ -9,11 +9,14 @@ the share of copies where the tool flags that claim (``needs_review``, ``likely_
   -> "4 billion"): the slips a reference can catch;
 * ``slip_restated``: a quantity the article states twice with the same number (same measure, not one event), the
   second time a thousand times larger: the slips the article itself betrays;
-* ``restatement``: a total (a period or stock count of 1,000 or more, exact or "about") whose sentence is
-  repeated at the end of the article with the number half as large again: the same statement contradicting
-  itself;
-* ``parts``: a count with an upper bound followed by ", including A children and B women," whose parts add up to
-  1.3 times the total: parts larger than their whole.
+* ``restatement``: a total (a period or stock count of 1,000 or more, exact or "about", with no qualifier: no
+  plan, threshold or part the sentence narrows; of a measure the
+  ``conflicting_statements`` rules cover) whose sentence is repeated at the end of the article with the number
+  1.8 times as large (beyond the rounding a round figure allows, within the ratio under which two figures are
+  taken for one quantity): the same statement contradicting itself;
+* ``parts``: a count with an upper bound and no qualifier followed by ", including A children and B women," where A and B are
+  each 0.8 times the total: parts larger than their whole, beyond the rounding of a round total ("10" may be
+  anything from 5 to 15).
 
 The targets are drawn with a fixed seed among the claims that qualify; the edited texts exist only in memory
 (nothing of the articles is written to the repository). False flags are reported two ways: flags of the clean
@@ -39,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 import auditor
+import auditor.checks
 
 NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news"
 CORPORA = ("fakes_syria", "reportedly_2015_09", "wikipedia_current_events_2015_09")
@@ -47,6 +51,8 @@ CONFIRMED = frozenset({"matches", "matches_within_rounding"})
 _SCALE_UP = {"thousand": "million", "million": "billion", "billion": "trillion"}
 _SCALE = re.compile(r"\b(thousand|million|billion)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+#: How much larger a restated figure is, and how large each listed part is, against the figure it contradicts.
+RESTATED, PART = 1.8, 0.8
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,9 @@ def _with_digits(surface: str, factor: float) -> str | None:
         return None
     m = found[-1]
     value = float(m.group().replace(",", "")) * factor
-    text = f"{value:,.0f}" if value == round(value) or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = (
+        f"{value:,.0f}" if value == round(value) or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    )
     if "," not in m.group() and value < 10_000:
         text = text.replace(",", "")
     return surface[: m.start()] + text + surface[m.end() :]
@@ -81,7 +89,11 @@ def slipped(surface: str) -> str | None:
     if scale:
         m = scale[-1]
         word = _SCALE_UP[m.group().lower()]
-        return surface[: m.start()] + (word.capitalize() if m.group()[0].isupper() else word) + surface[m.end() :]
+        return (
+            surface[: m.start()]
+            + (word.capitalize() if m.group()[0].isupper() else word)
+            + surface[m.end() :]
+        )
     return _with_digits(surface, 1000)
 
 
@@ -106,14 +118,16 @@ def inject_slip(doc: auditor.Document, claim: pd.Series, kind: str, n: int) -> I
 
 def inject_restatement(doc: auditor.Document, claim: pd.Series, n: int) -> Injection | None:
     surface, sentence = str(claim["surface"]), str(claim["sentence"])
-    new = _with_digits(surface, 1.5)
+    new = _with_digits(surface, RESTATED)
     at = sentence.find(surface)
     if new is None or at < 0:
         return None
     copy = sentence[:at] + new + sentence[at + len(surface) :]
     text = doc.text.rstrip() + "\n\n" + copy
     start = len(doc.text.rstrip()) + 2 + at
-    return Injection("restatement", _copy(doc, "restatement", n, text), (int(claim["start"]), start), len(text), 0)
+    return Injection(
+        "restatement", _copy(doc, "restatement", n, text), (int(claim["start"]), start), len(text), 0
+    )
 
 
 def inject_parts(doc: auditor.Document, claim: pd.Series, n: int) -> Injection | None:
@@ -128,7 +142,7 @@ def inject_parts(doc: auditor.Document, claim: pd.Series, n: int) -> Injection |
         at = found + len(counted)
     if re.match(r"\s*[,;:.]?\s*(?:including|among|of whom|of which)\b", doc.text[at : at + 20]):
         return None  # parts are already listed: an injection would only add to them
-    a, b = math.ceil(0.7 * point), math.ceil(0.6 * point)
+    a = b = math.ceil(PART * point)
     insert = f", including {a:,} children and {b:,} women,"
     text = doc.text[:at] + insert + doc.text[at:]
     return Injection("parts", _copy(doc, "parts", n, text), (s,), at, len(insert))
@@ -154,20 +168,33 @@ def checked(docs: list[auditor.Document]) -> pd.DataFrame:
     return result.claims.merge(result.verdicts[["doc_id", "claim_id", "verdict"]], on=["doc_id", "claim_id"])
 
 
+def _rule_measures(check: str) -> set[str]:
+    """The measures the shipped rules of ``check`` cover."""
+    measures: set[str] = set()
+    for rule in auditor.checks.load_rules(None).rules:
+        if rule.check.name == check and rule.scope.measures is not None:
+            measures |= rule.scope.measures
+    return measures
+
+
 def candidates(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The claims each kind of injection may target (see the module docstring)."""
     point = claims["value"].fillna(claims["low"]).fillna(claims["high"])
     total = claims["measure"].notna() & claims["scope"].isin(["period", "stock"])
+    restatable = claims["measure"].isin(sorted(_rule_measures("conflicting_statements")))
+    # a plan, a threshold or a part the sentence narrows is no total of its own
+    total &= claims["qualifier"].isna()
     exact = claims["comparator"].isin(["eq", "approx"])
     restated = claims[total & exact & (point >= 1000)].assign(point=point)
     twice = restated[restated.duplicated(["doc_id", "measure", "point"], keep="first")]
     return {
         "slip_reference": claims[claims["verdict"].isin(list(CONFIRMED))],
         "slip_restated": twice,
-        "restatement": claims[total & exact & (point >= 1000) & (claims["kind"] == "count")],
+        "restatement": claims[total & exact & restatable & (point >= 1000) & (claims["kind"] == "count")],
         "parts": claims[
             (claims["kind"] == "count")
             & claims["measure"].notna()
+            & claims["qualifier"].isna()
             & claims["comparator"].isin(["eq", "approx", "le", "lt"])
             & (point >= 10)
         ],
@@ -211,8 +238,10 @@ def main() -> int:
     copies = checked([i.doc for i in injections])
     flags = copies[copies["verdict"].isin(list(FLAGS))]
     flagged = {doc: set(group["start"]) for doc, group in flags.groupby("doc_id")}
-    print(f"clean: {len(docs):,} articles, {len(clean):,} claims, {len(clean_flags)} flagged "
-          f"= {len(clean_flags) / len(clean):.2%} of claims (upper bound of false flags)")
+    print(
+        f"clean: {len(docs):,} articles, {len(clean):,} claims, {len(clean_flags)} flagged "
+        f"= {len(clean_flags) / len(clean):.2%} of claims (upper bound of false flags)"
+    )
     collateral = 0
     print("| injected error | eligible claims | copies | caught | rate |")
     print("|---|---|---|---|---|")
@@ -228,8 +257,10 @@ def main() -> int:
                 collateral += (original, before) not in flagged_clean
         rate = caught / len(done) if done else float("nan")
         print(f"| {kind} | {eligible[kind]:,} | {len(done)} | {caught} | {rate:.1%} |")
-    print(f"new flags on other claims of the copies: {collateral} over {len(copies):,} claims "
-          f"= {collateral / len(copies):.2%}")
+    print(
+        f"new flags on other claims of the copies: {collateral} over {len(copies):,} claims "
+        f"= {collateral / len(copies):.2%}"
+    )
     return 0
 
 

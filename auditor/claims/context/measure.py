@@ -29,6 +29,8 @@ _AS_MANY = frozenset({"many", "much", "few"})
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 #: How many words the noun of an earlier listed part may have ("19 [young] children and").
 _PART_NOUN_WORDS = 3
+#: How far after a number in an aside the comma that closes it may be (characters).
+_ASIDE_REACH = 80
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
@@ -188,6 +190,12 @@ class MeasureReader:
         if measure is None and kind == "count":
             hits = self._hits(text, sent, triggers=True)
             end = counted[1][1] if counted and counted[1][0] >= span[1] else span[1]
+            if self._aside(preceding):
+                # a part in an aside between a whole and its predicate: "[35] others, including [18] children and
+                # 20 women, were injured"
+                closing = self._after_aside(text, span, after, hits, kind, sent.words or [])
+                if closing is not None:
+                    return closing
             opener = self._list_opener(preceding) if text.startswith(",", end) else None
             if opener is not None and opener < first - 2:
                 # the last part of a list an aside opened, closed by a comma, counts what the whole did, not what
@@ -197,8 +205,10 @@ class MeasureReader:
                 if whole is not None:
                     return whole
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
-            # "leaving [30] cadets injured"
-            own = self._participle_after(hits, after + size, kind, sent.words)
+            # "leaving [30] cadets injured"; or after an aside: "[35] others, including 18 children, were injured"
+            aside = self.grammar.appositive.match(text, end)
+            skipped = len(aside.group().split()) if aside else 0
+            own = self._participle_after(hits, after + size + skipped, kind, sent.words)
             if own is not None:
                 return own
         if measure is None and subject_read and counted is not None and self._restated(text, counted):
@@ -345,6 +355,19 @@ class MeasureReader:
                 or word in self.grammar.auxiliaries
             ):
                 return None  # another count, clause or relative clause ("in the town that was hit")
+        return None
+
+    def _after_aside(
+        self, text: str, span: tuple[int, int], after: int, hits: list[_Hit], kind: str, words: list[str]
+    ) -> str | None:
+        """The event measure of the predicate right after the comma that closes the aside the number sits in
+        (``after``: the index of the word after the number): "[35] others, including [18] children and 20 women,
+        were injured"; None when no comma closes it within a few words or no predicate follows."""
+        for j, token in enumerate(text[span[1] : span[1] + _ASIDE_REACH].split()):
+            if token[-1:] in ";:.!?":
+                return None
+            if token.endswith(","):
+                return self._participle_at(hits, after + j + 1, kind, words)
         return None
 
     def _participle_at(self, hits: list[_Hit], at: int, kind: str, words: list[str]) -> str | None:

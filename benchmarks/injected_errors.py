@@ -14,9 +14,9 @@ the share of copies where the tool flags that claim (``needs_review``, ``likely_
   ``conflicting_statements`` rules cover) whose sentence is repeated at the end of the article with the number
   1.8 times as large (beyond the rounding a round figure allows, within the ratio under which two figures are
   taken for one quantity): the same statement contradicting itself;
-* ``parts``: a count with an upper bound and no qualifier followed by ", including A children and B women," where A and B are
-  each 0.8 times the total: parts larger than their whole, beyond the rounding of a round total ("10" may be
-  anything from 5 to 15).
+* ``parts``: a count of people (deaths, injured, refugees…) with an upper bound and no qualifier followed by ", including A children and B women," where A and B are
+  each 0.9 times the total (plus one when that is a round number: "10" is read as anything from 5 to 15):
+  parts larger than their whole, beyond the rounding of a round total.
 
 The targets are drawn with a fixed seed among the claims that qualify; the edited texts exist only in memory
 (nothing of the articles is written to the repository). False flags are reported two ways: flags of the clean
@@ -52,7 +52,23 @@ _SCALE_UP = {"thousand": "million", "million": "billion", "billion": "trillion"}
 _SCALE = re.compile(r"\b(thousand|million|billion)\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 #: How much larger a restated figure is, and how large each listed part is, against the figure it contradicts.
-RESTATED, PART = 1.8, 0.8
+RESTATED, PART = 1.8, 0.9
+#: The measures whose counts "children" and "women" can be parts of (not troops, vehicles or money).
+PEOPLE = (
+    "deaths",
+    "injured",
+    "casualties",
+    "missing",
+    "dead_and_missing",
+    "refugees",
+    "migrants",
+    "displaced",
+    "internally_displaced",
+    "arrivals",
+    "people_in_need",
+    "detained",
+    "arrests",
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,8 @@ def inject_parts(doc: auditor.Document, claim: pd.Series, n: int) -> Injection |
     if re.match(r"\s*[,;:.]?\s*(?:including|among|of whom|of which)\b", doc.text[at : at + 20]):
         return None  # parts are already listed: an injection would only add to them
     a = b = math.ceil(PART * point)
+    if a % 10 == 0:
+        a = b = a + 1  # a round part ("10") is read as anything from 5 to 15: write an exact one
     insert = f", including {a:,} children and {b:,} women,"
     text = doc.text[:at] + insert + doc.text[at:]
     return Injection("parts", _copy(doc, "parts", n, text), (s,), at, len(insert))
@@ -193,7 +211,7 @@ def candidates(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "restatement": claims[total & exact & restatable & (point >= 1000) & (claims["kind"] == "count")],
         "parts": claims[
             (claims["kind"] == "count")
-            & claims["measure"].notna()
+            & claims["measure"].isin(list(PEOPLE))
             & claims["qualifier"].isna()
             & claims["comparator"].isin(["eq", "approx", "le", "lt"])
             & (point >= 10)

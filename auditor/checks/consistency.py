@@ -408,13 +408,15 @@ def total_vs_parts(data: CheckInput, params: Params) -> pd.DataFrame:
         for i, whole in enumerate(rows[:-1]):
             if not opening.match(gap_text(whole, rows[i + 1])):
                 continue
+            if not _fits_whole(rows[i + 1], whole):
+                continue
             parts = [rows[i + 1]]
             for part in rows[i + 2 :]:
-                if not _JOIN.match(gap_text(parts[-1], part)):
+                # the list ends at the first count that is no part of the whole: "killed 10, including 9
+                # children and 9 women, and 59 injured"
+                if not _JOIN.match(gap_text(parts[-1], part)) or not _fits_whole(part, whole):
                     break
                 parts.append(part)
-            if not all(_fits_whole(p, whole) for p in parts):
-                continue
             total = sum(p.hard_low for p in parts)
             if total > whole.round_high * (1 + tolerance):
                 out.append(

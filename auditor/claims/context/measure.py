@@ -196,6 +196,9 @@ class MeasureReader:
                 closing = self._after_aside(text, span, after, hits, kind, sent.words or [])
                 if closing is not None:
                     return closing
+                whole = self._whole_noun(preceding, kind)
+                if whole is not None:
+                    return whole
             opener = self._list_opener(preceding) if text.startswith(",", end) else None
             if opener is not None and opener < first - 2:
                 # the last part of a list an aside opened, closed by a comma, counts what the whole did, not what
@@ -355,6 +358,21 @@ class MeasureReader:
                 or word in self.grammar.auxiliaries
             ):
                 return None  # another count, clause or relative clause ("in the town that was hit")
+        return None
+
+    def _whole_noun(self, preceding: list[str], kind: str) -> str | None:
+        """The event measure of the noun of the count right before an aside opener: "80 sustained injuries,
+        including [72] children" (injured); None when that noun names no event ("30 soldiers, including")."""
+        tokens = tuple(w.strip(PUNCT).lower() for w in preceding[-3:])
+        tail = next((o for o in self.grammar.aside_tails if tokens[-len(o) :] == o), None)
+        if tail is None:
+            return None  # a later part has a predicate of its own: "including 3 children and [43] others were hurt"
+        opener = len(preceding) - len(tail)
+        for j in range(opener - 1, max(-1, opener - _PART_NOUN_WORDS - 2), -1):
+            if preceding[j][:1].isdigit():
+                phrase = " ".join(w.strip(PUNCT) for w in preceding[j + 1 : opener]).strip()
+                found = self.noun_measure(phrase, kind)[0] if phrase else None
+                return found if found is not None and self.lexicon.measures[found].event else None
         return None
 
     def _after_aside(

@@ -221,7 +221,7 @@ def candidates(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-kind", type=int, default=150, help="copies per kind of error (at most)")
+    parser.add_argument("--per-kind", type=int, default=2000, help="copies per kind of error (at most)")
     parser.add_argument("--seed", type=int, default=20261208)
     args = parser.parse_args()
     if not NEWS.is_dir():

@@ -210,7 +210,7 @@ class MeasureReader:
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
             # "leaving [30] cadets injured"; or after an aside: "[35] others, including 18 children, were injured"
             aside = self.grammar.appositive.match(text, end)
-            skipped = len(aside.group().split()) if aside else 0
+            skipped = len(aside.group()[1:].split()) if aside else 0
             own = self._participle_after(hits, after + size + skipped, kind, sent.words)
             if own is not None:
                 return own
@@ -231,7 +231,7 @@ class MeasureReader:
             aside = (
                 self.grammar.appositive.match(text, counted[1][1]) if counted else None
             )  # ", including 11,"
-            size += len(aside.group().split()) if aside else 0
+            size += len(aside.group()[1:].split()) if aside else 0
             return self._people_event(text, sent, preceding, (after, after + size), kind) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)

@@ -38,3 +38,17 @@ def test_a_command_does_not_import_what_it_does_not_use(case: dict[str, Any], tm
     loaded = set(json.loads(run.stderr.rsplit("MODULES ", 1)[1]))
     assert "pandas" in loaded  # the run did its work
     assert sorted(loaded & set(case["absent"])) == []
+
+
+IMPORT_CASES = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "startup_imports.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c["name"] for c in IMPORT_CASES])
+def test_importing_a_module_does_not_load_what_it_does_not_use(case: dict[str, Any]) -> None:
+    code = f"import json, sys, {case['module']}; print(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(run.stdout))
+    assert case["module"] in loaded
+    assert sorted(loaded & set(case["absent"])) == []

@@ -9,6 +9,7 @@ numbers is in :mod:`auditor.claims.numbers`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -44,10 +45,45 @@ def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
 
 
 #: Where an expression may start: a digit run, a fraction sign, a number word, or a vague-quantity trigger word.
+#: The definition, used to test one position; :func:`seeds` finds the same matches in a whole text faster.
 SEED: Final = re.compile(
     rf"\d+|[{_FRACTION_CHARS}]"
     rf"|(?<![A-Za-z])(?:(?P<vague>{trie_pattern(_cased(_VAGUE_TRIGGERS))})|{trie_pattern(_cased(_SEED_WORDS))})(?![A-Za-z])"
 )
+_VAGUE_FORMS: Final = frozenset(_cased(_VAGUE_TRIGGERS))
+# The two kinds of seed, each searched on its own: a pattern that starts with a character class lets the engine skip
+# the other characters without trying the pattern there (one alternation of both kinds is tried at every position).
+#: A digit run or a fraction sign (the same as ``\d+|[½…]``, led by one class).
+_DIGIT_SEED: Final = re.compile(rf"[\d{_FRACTION_CHARS}](?:(?<=\d)\d*)?")
+# Every seed word is letters only, so a match is the whole word and the two word lists can share one trie (a word in
+# both is vague, as in SEED, where the vague branch comes first); lower-case branches first, as most words are.
+_WORD_TRIE: Final = trie_pattern(
+    sorted(_VAGUE_FORMS | set(_cased(_SEED_WORDS)), key=lambda w: (w[0].isupper(), w))
+)
+#: A seed word after a character that is not a letter (group 1); led by that class, which is rarer than the letters
+#: words start with.
+_WORD_SEED: Final = re.compile(rf"[^A-Za-z]({_WORD_TRIE})(?![A-Za-z])")
+#: A seed word at the very start of a text, which has no character before it.
+_FIRST_WORD_SEED: Final = re.compile(rf"{_WORD_TRIE}(?![A-Za-z])")
+
+
+def seeds(text: str) -> Iterator[tuple[int, bool]]:
+    """Where expressions may start in ``text``, in order: the start of each :data:`SEED` match of
+    ``SEED.finditer(text)`` and whether it is a vague-quantity trigger (its ``vague`` group matched)."""
+    first = _FIRST_WORD_SEED.match(text)
+    words = (m.span(1) for m in _WORD_SEED.finditer(text))
+    word = first.span() if first is not None else next(words, None)
+    for digit in _DIGIT_SEED.finditer(text):
+        at = digit.start()
+        while word is not None and word[0] < at:
+            yield word[0], text[word[0] : word[1]] in _VAGUE_FORMS
+            word = next(words, None)
+        yield at, False
+    while word is not None:
+        yield word[0], text[word[0] : word[1]] in _VAGUE_FORMS
+        word = next(words, None)
+
+
 #: A number written in digits, with thousands separators (Western, Indian or spaced) and decimals.
 DIGIT_TOKEN: Final = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
@@ -56,7 +92,14 @@ DIGIT_TOKEN: Final = re.compile(
 #: A decimal comma before a percent sign: "35,47%", "6,99 %" (one or two decimals, never a thousands group).
 _DECIMAL_COMMA_PERCENT: Final = re.compile(r",(\d{1,2})(?=[ \u00a0]?%)")
 _EXPONENT_START: Final = frozenset("eE x×")
+_TIMES: Final = frozenset("x×")
 _SPACE_CHARS: Final = frozenset(" \t\u00a0\n")
+# The characters the scale patterns can start with after one separator: a cheap test before each pattern.
+_MEGA_STARTS: Final = frozenset("MUEG")
+_SCALE_WORD_STARTS: Final = frozenset(
+    "HTMBLCD"
+)  # hundred, thousand, million, billion, trillion, lakh, crore, dozen
+_SCALE_ABBREV_STARTS: Final = frozenset("bmtkKMGBT")
 _LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
 _PLAIN_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_LIKE = re.compile(r"(?:18|19|20)\d\d")
@@ -149,7 +192,8 @@ class NumberReader:
             precision = 10.0 ** -len(decimals)
             raw, end = raw + "." + decimals, comma.end(1)
             nxt = text[end : end + 1]
-        exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START else None
+        times_after_space = nxt != " " or text[end + 1 : end + 2] in _TIMES  # "2 x 10^6"
+        exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START and times_after_space else None
         if exp is not None:
             e = exp.group()
             exponent = int(e.split("^")[1]) if "^" in e else int(e[1:])
@@ -176,17 +220,19 @@ class NumberReader:
             value += int(mixed.group(1)) / int(mixed.group(2))
             return Reading(pos, mixed.end(), value, value_precision(value), False, False, "")
         num = Reading(pos, end, value, precision, False, scaled, raw)
-        mega = _MEGA_CURRENCY.match(text, end) if spaced_after or nxt in "MUEG" else None
+        first = text[end + 1 : end + 2] if spaced_after else nxt  # after one separator
+        mega = _MEGA_CURRENCY.match(text, end) if first in _MEGA_STARTS else None
         if mega is not None:
             num.value, num.precision, num.end = value * 1e6, precision * 1e6, mega.end()
             num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
             return num
-        word = _SCALE_WORD.match(text, end) if spaced_after else None
+        word_may_follow = first in _SPACE_CHARS or not first.isascii() or first.upper() in _SCALE_WORD_STARTS
+        word = _SCALE_WORD.match(text, end) if spaced_after and word_may_follow else None
         if word is not None and (
             word.group(1).islower() or not _YEAR_LIKE.fullmatch(raw)
         ):  # not "2014 Dozens"
             return self._continue_words(text, pos, [raw.replace(",", "")], word.start(), num)
-        abbr = SCALE_ABBREV.match(text, end)
+        abbr = SCALE_ABBREV.match(text, end) if first in _SCALE_ABBREV_STARTS else None
         if abbr is not None:
             token = abbr.group(1)
             if token in ("m", "b", "M", "B", "T", "G") and not self._glued_scale_ok(text, pos, abbr):

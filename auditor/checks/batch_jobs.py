@@ -24,7 +24,6 @@ from auditor.checks.engine import check_claims, may_be_cited
 from auditor.checks.presentation import Presentation, Shown
 from auditor.checks.rules import RuleSet
 from auditor.checks.worker_pool import ordered_map
-from auditor.claims.extract import default_extractor
 from auditor.io.documents import Document
 from auditor.io.output import JsonLines
 
@@ -79,6 +78,8 @@ def _worker_setup() -> _Setup:
 
 
 def _extract(batch: Batch) -> list[pd.DataFrame | str]:
+    from auditor.claims.extract import default_extractor  # at call time: a worker's, not at import
+
     setup = _worker_setup()
     extractor = default_extractor()
     if setup.max_rows is None:
@@ -90,6 +91,8 @@ def _extract(batch: Batch) -> list[pd.DataFrame | str]:
 
 
 def _check(batch: Batch) -> Shown | None:
+    from auditor.claims.extract import default_extractor
+
     setup = _worker_setup()
     claims = default_extractor().frame(batch, all_numbers=setup.all_numbers)
     if not len(claims):

@@ -31,6 +31,8 @@ _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
 _PART_NOUN_WORDS = 3
 #: How far after a number in an aside the comma that closes it may be (characters).
 _ASIDE_REACH = 80
+#: A whitespace-separated token, as ``str.split`` cuts the words before a number.
+_TOKEN = re.compile(r"\S+")
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
@@ -196,7 +198,7 @@ class MeasureReader:
                 closing = self._after_aside(text, span, after, hits, kind, sent.words or [])
                 if closing is not None:
                     return closing
-                whole = self._whole_noun(preceding, kind)
+                whole = self._whole_measure(text, sent, span, kind)
                 if whole is not None:
                     return whole
             opener = self._list_opener(preceding) if text.startswith(",", end) else None
@@ -360,19 +362,21 @@ class MeasureReader:
                 return None  # another count, clause or relative clause ("in the town that was hit")
         return None
 
-    def _whole_noun(self, preceding: list[str], kind: str) -> str | None:
-        """The event measure of the noun of the count right before an aside opener: "80 sustained injuries,
-        including [72] children" (injured); None when that noun names no event ("30 soldiers, including")."""
-        tokens = tuple(w.strip(PUNCT).lower() for w in preceding[-3:])
-        tail = next((o for o in self.grammar.aside_tails if tokens[-len(o) :] == o), None)
+    def _whole_measure(self, text: str, sent: Sentence, span: tuple[int, int], kind: str) -> str | None:
+        """The measure of the count right before the aside opener that starts the number's clause: a listed part
+        counts what its whole counts ("the death toll has reached 20 people, including [18] children"; "80
+        sustained injuries, including [72] children"); None when no count is a few words before the opener."""
+        tokens = list(_TOKEN.finditer(text, sent.start, span[0]))
+        low = tuple(t.group().strip(PUNCT).lower() for t in tokens[-3:])
+        tail = next((o for o in self.grammar.aside_tails if low[-len(o) :] == o), None)
         if tail is None:
             return None  # a later part has a predicate of its own: "including 3 children and [43] others were hurt"
-        opener = len(preceding) - len(tail)
+        opener = len(tokens) - len(tail)
         for j in range(opener - 1, max(-1, opener - _PART_NOUN_WORDS - 2), -1):
-            if preceding[j][:1].isdigit():
-                phrase = " ".join(w.strip(PUNCT) for w in preceding[j + 1 : opener]).strip()
-                found = self.noun_measure(phrase, kind)[0] if phrase else None
-                return found if found is not None and self.lexicon.measures[found].event else None
+            token = tokens[j]
+            if token.group()[:1].isdigit():
+                whole = (token.start(), token.start() + len(token.group().rstrip(PUNCT)))
+                return self.measure(text, sent, whole, kind, self.counted.after(text, whole[1], sent.end, kind))
         return None
 
     def _after_aside(

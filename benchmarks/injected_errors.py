@@ -21,7 +21,8 @@ the share of copies where the tool flags that claim (``needs_review``, ``likely_
 The targets are drawn with a fixed seed among the claims that qualify; the edited texts exist only in memory
 (nothing of the articles is written to the repository). False flags are reported two ways: flags of the clean
 run per claim (an upper bound: most of them are real errors, see the labelled sets), and flags an injection
-raised on another claim of its copy that the clean run did not flag.
+raised on another claim of its copy that the clean run did not flag (not counting the numbers the injection
+wrote, such as the listed parts).
 
 Usage: ``python benchmarks/injected_errors.py [--per-kind N] [--seed S]``. Skips (exit 0) when the shared
 corpora are absent.
@@ -74,13 +75,23 @@ PEOPLE = (
 @dataclass(frozen=True)
 class Injection:
     """One edited copy of an article: its text, the claim starts that carry the error in the copy, and how the
-    clean text's offsets move (offsets at or after ``at`` shift by ``shift``)."""
+    clean text's offsets move (offsets at or after ``at`` shift by ``shift``; the ``shift`` characters from ``at``
+    are new). ``copied``: (where a repeated sentence starts in the copy, where it starts in the clean text)."""
 
     kind: str
     doc: auditor.Document
     targets: tuple[int, ...]
     at: int
     shift: int
+    copied: tuple[int, int] | None = None
+
+    def clean_offset(self, start: int) -> int | None:
+        """Where a claim of the copy starts in the clean text; None for a number the injection wrote."""
+        if self.copied is not None and start >= self.copied[0]:
+            return self.copied[1] + start - self.copied[0]
+        if self.at <= start < self.at + max(self.shift, 0):
+            return None
+        return start if start < self.at else start - self.shift
 
 
 def _with_digits(surface: str, factor: float) -> str | None:
@@ -140,9 +151,14 @@ def inject_restatement(doc: auditor.Document, claim: pd.Series, n: int) -> Injec
         return None
     copy = sentence[:at] + new + sentence[at + len(surface) :]
     text = doc.text.rstrip() + "\n\n" + copy
-    start = len(doc.text.rstrip()) + 2 + at
+    begins = len(doc.text.rstrip()) + 2
     return Injection(
-        "restatement", _copy(doc, "restatement", n, text), (int(claim["start"]), start), len(text), 0
+        "restatement",
+        _copy(doc, "restatement", n, text),
+        (int(claim["start"]), begins + at),
+        len(text),
+        0,
+        copied=(begins, int(claim["start"]) - at),
     )
 
 
@@ -271,8 +287,8 @@ def main() -> int:
             caught += bool(starts & set(inj.targets))
             original = inj.doc.doc_id.split("~", 1)[0]
             for start in starts - set(inj.targets):
-                before = start if start < inj.at else start - inj.shift
-                collateral += (original, before) not in flagged_clean
+                before = inj.clean_offset(start)
+                collateral += before is not None and (original, before) not in flagged_clean
         rate = caught / len(done) if done else float("nan")
         print(f"| {kind} | {eligible[kind]:,} | {len(done)} | {caught} | {rate:.1%} |")
     print(

@@ -270,8 +270,9 @@ def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
 
 
 _NOT_NAMES: Final = frozenset(number_words()["not_names"])
-#: Up to five words right after a number ("12 Civilians", "13 Daesh Militants", "31 Islamic State (IS) group militants").
-_WORDS_AFTER = re.compile(r"(?:\s+(?:\([A-Z]+\)|[A-Za-z][a-z]+)){1,5}")
+#: Up to five words right after a number ("12 Civilians", "13 Daesh Militants", "31 Islamic State (IS) group militants",
+#: "6 ISIS Bombers").
+_WORDS_AFTER = re.compile(r"(?:\s+(?:\([A-Z]+\)|[A-Z]{2,}\b|[A-Za-z][a-z]+)){1,5}")
 
 
 def _counted_noun_after(rules: NumericRules, text: str, e: int) -> bool:

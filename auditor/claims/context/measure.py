@@ -376,7 +376,9 @@ class MeasureReader:
             token = tokens[j]
             if token.group()[:1].isdigit():
                 whole = (token.start(), token.start() + len(token.group().rstrip(PUNCT)))
-                return self.measure(text, sent, whole, kind, self.counted.after(text, whole[1], sent.end, kind))
+                return self.measure(
+                    text, sent, whole, kind, self.counted.after(text, whole[1], sent.end, kind)
+                )
         return None
 
     def _after_aside(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from auditor.claims.context.attribution import attribution_reader
 from auditor.claims.context.counted import CountedReader
@@ -20,6 +21,9 @@ from auditor.claims.context.time import as_of, date_reader
 from auditor.claims.context.words import Grammar, default_grammar, load_grammar
 from auditor.claims.lexicon import MeasureLexicon, default_measures, load_measures, noun_key
 from auditor.claims.places import Gazetteer, PlaceMention, default_gazetteer
+
+#: How far back a "the country's" looks for the country it refers to (characters).
+_COUNTRY_REACH: Final = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,13 @@ class ContextReader:
         self._scope = scope_reader(self.grammar, self.measures, self.places)
         self._text: str | None = None
         self._sentences: dict[tuple[int, int, dt.date | None], Sentence] = {}
+
+    def _country_before(self, text: str, end: int) -> str | None:
+        """The country named last before ``end`` in the document (what "the country's" refers to)."""
+        for mention in reversed(self.places.mentions(text[max(0, end - _COUNTRY_REACH) : end])):
+            if len(mention.code) == 3 and mention.code.isupper():
+                return mention.code
+        return None
 
     def _adjective(self, word: str) -> bool:
         """A singular demonym, which describes a thing ("Turkish beach") more often than it places people."""
@@ -112,7 +123,12 @@ class ContextReader:
         )
         when = as_of(sent.as_of, span, doc_date) if sent.as_of else doc_date
         if measure is not None and when is not None:
-            when = self._scope.before_war(text, sent, span, measure, location) or when
+            when = (
+                self._scope.before_war(
+                    text, sent, span, measure, location, lambda: self._country_before(text, span[0])
+                )
+                or when
+            )
         return ClaimContext(
             counted=counted[0] if counted else None,
             measure=measure,

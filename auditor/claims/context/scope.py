@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -123,7 +124,13 @@ class ScopeReader:
         return None
 
     def before_war(
-        self, text: str, sent: Sentence, span: tuple[int, int], measure: str, location: str | None
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        measure: str,
+        location: str | None,
+        country_before: Callable[[], str | None] | None = None,
     ) -> dt.date | None:
         """For a stock the words just before it date before the war of its place ("the pre-war population of
         [22 million]"): the day before that war began, or :data:`NO_WAR` when the place has no war in
@@ -134,6 +141,8 @@ class ScopeReader:
         lo, _ = sent.clause(text, span)
         if self.prewar.search(text, max(lo, span[0] - _PREWAR_REACH), span[0]) is None:
             return None
+        if location is None and country_before is not None:
+            location = country_before()  # "the country's pre-war population": the country named last
         began = self.places.war_start(location)
         return began - dt.timedelta(days=1) if began is not None else NO_WAR
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Final
 
 from auditor.claims.context.sentence import Sentence, distance, nearest
@@ -59,10 +60,7 @@ class PlaceReader:
             places = [p for p in places if not any(a <= p.start < b for a, b, _ in sent.attributions)]
         places = [p for p in places if _BASED.match(text, p.end) is None]  # "a Beirut-based NGO": its seat
         pairs = {
-            i
-            for a, b in zip(places, places[1:], strict=False)
-            if text[a.end : b.start] in _PAIR_JOINS
-            for i in (a.start, b.start)
+            i for a, b in pairwise(places) if text[a.end : b.start] in _PAIR_JOINS for i in (a.start, b.start)
         }
         places = [p for p in places if p.start not in pairs]  # "the US-Russia truce": two countries, no place
         if after is not None:

@@ -7,6 +7,7 @@ reused for every number in it, so annotating a claim costs a few list scans.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -18,7 +19,7 @@ from auditor.claims.context.place import place_reader
 from auditor.claims.context.scope import scope_reader
 from auditor.claims.context.sentence import Sentence, nearest
 from auditor.claims.context.time import as_of, date_reader
-from auditor.claims.context.words import Grammar, default_grammar, load_grammar
+from auditor.claims.context.words import Grammar, alternation, default_grammar, load_grammar
 from auditor.claims.lexicon import MeasureLexicon, default_measures, load_measures, noun_key
 from auditor.claims.places import Gazetteer, PlaceMention, default_gazetteer
 
@@ -63,6 +64,7 @@ class ContextReader:
         self._dates = date_reader(self.grammar)
         self._attributions = attribution_reader(self.grammar)
         self._scope = scope_reader(self.grammar, self.measures, self.places)
+        self._anaphor = re.compile(rf"(?i)(?<!\w)(?:{alternation(self.grammar.country_anaphors)})(?!\w)")
         self._text: str | None = None
         self._sentences: dict[tuple[int, int, dt.date | None], Sentence] = {}
 
@@ -121,6 +123,11 @@ class ContextReader:
         location = (
             self._place.location(text, sent, span, counted_range, self._adjective) if sent.places else None
         )
+        if location is None and measure is not None:
+            lo, hi = sent.clause(text, span)
+            anaphor = self._anaphor.search(text, lo, hi)
+            if anaphor is not None:  # "half of the country's population": the country named last
+                location = self._country_before(text, anaphor.start())
         when = as_of(sent.as_of, span, doc_date) if sent.as_of else doc_date
         if measure is not None and when is not None:
             when = (

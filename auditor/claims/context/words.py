@@ -71,6 +71,7 @@ class Grammar:
     threshold_openers: tuple[str, ...]
     threshold_comparators: tuple[str, ...]
     prewar_words: tuple[str, ...]
+    country_anaphors: tuple[str, ...]
 
     @cached_property
     def appositive(self) -> re.Pattern[str]:

@@ -73,7 +73,7 @@ def command(
 
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
-    from auditor.checks.batch_jobs import FailedBatches, extracted
+    from auditor.claims.batches import FailedBatches, extracted
 
     if (settings := dask_settings(ctx, exclusive=("fmt", "output"))) is not None:
         from auditor.cluster.run import run_on_dask

@@ -80,13 +80,15 @@ class PhraseIndex:
         tokens = list(_TOKEN.finditer(window))
         if not tokens or window[tokens[-1].end() :].strip():
             return None
-        for n in range(min(self.max_words, len(tokens)), 0, -1):
-            seg = tokens[-n:]
-            key = " ".join(self._norm(t.group()) for t in seg)
-            value = self.table.get(key)
+        tokens = tokens[-self.max_words :]
+        words = [t.group() for t in tokens]
+        if not self.case_sensitive:
+            words = [w.lower() for w in words]
+        for n in range(len(tokens), 0, -1):
+            value = self.table.get(" ".join(words[-n:]))
             if value is None:
                 continue
-            first = seg[0]
+            first = tokens[-n]
             if first.start() == 0 and lo > 0 and text[lo - 1].isalnum() and first.group()[0].isalnum():
                 continue  # the phrase would start inside a word cut by the window
             return value, lo + first.start()

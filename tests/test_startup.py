@@ -13,7 +13,7 @@ import yaml
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "startup_modules.yaml").read_text(encoding="utf-8"))
 
-# Runs the command line in a fresh interpreter, then prints the top-level modules it loaded as JSON on stderr.
+# Runs the command line in a fresh interpreter, then prints the modules it loaded as JSON on stderr.
 _RUN = """
 import json, sys
 from auditor.cli import main
@@ -21,7 +21,7 @@ try:
     main(sys.argv[1:], prog_name="auditor")
 except SystemExit:
     pass
-sys.stderr.write("\\nMODULES " + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n")
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 

@@ -16,7 +16,7 @@ import click
 
 from auditor.errors import DateError, UsageError
 from auditor.io.dates import DATE_ORDERS, read_date
-from auditor.schemas import FAIL_ON
+from auditor.severities import FAIL_ON
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,7 +152,9 @@ def batch_size_option(default: int, help_text: str) -> Callable[[F], F]:
 
 
 def _resolve_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
-    # imported here: the auditor.checks package loads the checking engine, which a command may not need
+    if value != 0:  # a number given (at least 1: the option's range) is kept as it is
+        return value
+    # imported only for 0: the auditor.checks package loads the checking engine, which a command may not need
     from auditor.checks.worker_pool import resolve_jobs
 
     return resolve_jobs(value)

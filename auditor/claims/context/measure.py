@@ -333,10 +333,11 @@ class MeasureReader:
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
         """The measure of a several-word noun right after the number that the counted phrase cuts short
         ("[1,000] dead and missing", "[5,000] people in need")."""
-        words = text[end : end + 60].lower().split()[:4]
+        words = [w.strip(PUNCT) for w in text[end : end + 60].lower().split()[:4]]
+        nouns = self.lexicon.nouns
         for n in range(len(words), 1, -1):
-            key = " ".join(w.strip(PUNCT) for w in words[:n])
-            measure = self.lexicon.nouns.get(key)
+            key = " ".join(words[:n])
+            measure = nouns.get(key)
             if measure is not None and " " in key and kind in self.lexicon.measures[measure].kinds:
                 return measure
         return None
@@ -490,8 +491,8 @@ class MeasureReader:
         index = self._trigger_index if triggers else self._noun_index
         hits: list[_Hit] = []
         if not index.keys().isdisjoint(words):
-            for i, word in enumerate(words):
-                for rest, name in index.get(word, ()):
+            for i in [i for i, word in enumerate(words) if word in index]:  # the few words that start one
+                for rest, name in index[words[i]]:
                     if not rest or tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
                         hits.append((i, i + 1 + len(rest), name))
         if len(hits) > 1:  # a phrase inside a longer one is the longer one's: "killing and [injuring]"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from auditor.claims.number_reader import SEED, seeds
+from auditor.claims.seeds import SEED, seeds
 
 DATA: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "cases" / "seeds.yaml").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ Extraction alone (:func:`extracted`, :func:`job_batches`, :class:`FailedBatches`
 :mod:`auditor.claims.batches`, which does not load the checking engine, and is importable from here too.
 :func:`extracted` and :func:`checked` give the same rows in the same order whatever ``jobs`` is: verdicts do not
 depend on which articles share a batch, so with workers the stream is cut so that they finish together
-(:func:`job_batches`), and the results come back in input order (:func:`auditor.checks.worker_pool.ordered_map`):
+(:func:`job_batches`), and the results come back in input order (:func:`auditor.io.worker_pool.ordered_map`):
 the output of a command is byte for byte the one of ``--jobs 1``. Workers inherit rules and reference tables, and
 do all of a batch's work but writing it: they present it (``check``) and render it as JSON lines (``jsonl``), so
 the command only writes text and the two cores do the rest. A batch that fails is reported through ``on_failure``
@@ -15,7 +15,7 @@ function (``audit``'s) on the same workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Final, TypeVar
 
 import pandas as pd
@@ -23,7 +23,6 @@ import pandas as pd
 from auditor.checks.engine import check_claims, may_be_cited
 from auditor.checks.presentation import Presentation, Shown
 from auditor.checks.rules import RuleSet
-from auditor.checks.worker_pool import ordered_map
 from auditor.claims.batches import (
     Batch,
     FailedBatches,
@@ -37,6 +36,7 @@ from auditor.claims.batches import (
     worker_setup,
 )
 from auditor.io.documents import Document
+from auditor.io.worker_pool import ordered_map
 
 __all__ = [
     "FailedBatches",
@@ -57,22 +57,39 @@ R = TypeVar("R")
 _CITED_WEIGHT: Final = 80_000
 
 
+@dataclass(frozen=True, slots=True)
+class CheckSetup:
+    """What a checking worker holds besides the extraction setup: the run's rules and reference table and, for
+    ``auditor check``, the presentation of a batch."""
+
+    rules: RuleSet
+    references: pd.DataFrame
+    show: Presentation | None = None
+
+
+def _checking() -> CheckSetup:
+    check = worker_setup().check
+    if not isinstance(check, CheckSetup):
+        raise RuntimeError("this worker was started to extract only")
+    return check
+
+
 def _check(batch: Batch) -> Shown | None:
     from auditor.claims.extract import default_extractor
 
-    setup = worker_setup()
-    claims = default_extractor().frame(batch, all_numbers=setup.all_numbers)
+    claims = default_extractor().frame(batch, all_numbers=worker_setup().all_numbers)
     if not len(claims):
         return None
-    rules, references = setup.checking()
-    if setup.show is None:  # pragma: no cover - checked() always gives one
+    check = _checking()
+    if check.show is None:  # pragma: no cover - checked() always gives one
         raise RuntimeError("this worker was started without a presentation")
-    return setup.show(claims, check_claims(claims, references=references, rules=rules))
+    return check.show(claims, check_claims(claims, references=check.references, rules=check.rules))
 
 
 def checking_worker() -> tuple[RuleSet, pd.DataFrame]:
     """In a function run by :func:`on_checking_workers`: the run's rules and reference table."""
-    return worker_setup().checking()
+    check = _checking()
+    return check.rules, check.references
 
 
 def on_checking_workers(
@@ -87,8 +104,8 @@ def on_checking_workers(
 ) -> Iterator[tuple[T, R]]:
     """``(batch, func(batch))`` in input order from ``jobs`` workers holding ``rules`` and ``references``
     (``func``, a module-level function, reads them with :func:`checking_worker`); failures and ``split`` as in
-    :func:`~auditor.checks.worker_pool.ordered_map`."""
-    setup = WorkerSetup(all_numbers=False, rules=rules, references=references)
+    :func:`~auditor.io.worker_pool.ordered_map`."""
+    setup = WorkerSetup(all_numbers=False, check=CheckSetup(rules, references))
     return ordered_map(
         func, batches, jobs=jobs, on_failure=on_failure, initializer=start_worker, setup=setup, split=split
     )
@@ -120,7 +137,7 @@ def checked(
         for claims in extract_batches(documents, all_numbers=all_numbers, batch_size=batch_size):
             yield show(claims, check_claims(claims, references=references, rules=rules))
         return
-    setup = WorkerSetup(all_numbers, rules=rules, references=references, show=replace(show, render=True))
+    setup = WorkerSetup(all_numbers, check=CheckSetup(rules, references, replace(show, render=True)))
     results = ordered_map(
         _check,
         job_batches(documents, batch_size, jobs, _check_weight(references)),

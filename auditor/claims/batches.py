@@ -3,7 +3,7 @@ engine (``auditor extract`` loads only this; :mod:`auditor.checks.batch_jobs` ad
 
 :func:`extracted` gives the same rows in the same order whatever ``jobs`` is: with workers the stream is cut so that
 they finish together (:func:`job_batches`), and the results come back in input order
-(:func:`auditor.checks.worker_pool.ordered_map`), so the output is byte for byte the one of ``--jobs 1``. Workers
+(:func:`auditor.io.worker_pool.ordered_map`), so the output is byte for byte the one of ``--jobs 1``. Workers
 render a batch as JSON lines (``jsonl``), so the command only writes text. A batch that fails is reported through
 ``on_failure`` (see :func:`describe`) and the other batches are still written.
 """
@@ -13,17 +13,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import click
 import pandas as pd
 
 from auditor.io.documents import Document
 from auditor.io.output import JsonLines
-
-if TYPE_CHECKING:
-    from auditor.checks.presentation import Presentation
-    from auditor.checks.rules import RuleSet
+from auditor.io.worker_pool import ordered_map
 
 Batch = list[Document]
 OnFailure = Callable[[Batch, BaseException], None]
@@ -39,21 +36,14 @@ _TAIL_ROUNDS: Final = 4
 
 @dataclass(frozen=True, slots=True)
 class WorkerSetup:
-    """What every worker holds for the whole run: how to extract, and the rules and reference table of a check;
-    ``render`` (extract) and ``show`` (check) turn a batch into what the command writes."""
+    """What every worker holds for the whole run: how to extract, and ``render`` (extract), which turns a batch into
+    what the command writes; ``check``: what a checking worker holds besides (its rules, reference table and
+    presentation, a :class:`auditor.checks.batch_jobs.CheckSetup`; this layer does not know its type)."""
 
     all_numbers: bool
     max_rows: int | None = None
-    rules: RuleSet | None = None
-    references: pd.DataFrame | None = None
     render: JsonLines | None = None
-    show: Presentation | None = None
-
-    def checking(self) -> tuple[RuleSet, pd.DataFrame]:
-        """The rules and reference table of a checking worker."""
-        if self.rules is None or self.references is None:
-            raise RuntimeError("this worker was started to extract only")
-        return self.rules, self.references
+    check: object | None = None
 
 
 _setup: WorkerSetup | None = None
@@ -169,7 +159,6 @@ def extracted(
             documents, all_numbers=all_numbers, batch_size=batch_size, max_rows=max_rows
         )
         return
-    from auditor.checks.worker_pool import ordered_map  # only with workers: it loads the checking package
 
     results = ordered_map(
         _extract,

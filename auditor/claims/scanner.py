@@ -23,18 +23,10 @@ from auditor.claims.number_kinds import (
     looks_like_years,
     non_claim_kind,
 )
-from auditor.claims.number_reader import (
-    SCALE_ABBREV,
-    SEED,
-    SPACES,
-    NumberReader,
-    Reading,
-    scale_of,
-    seeds,
-    unreadable_end,
-)
+from auditor.claims.number_reader import SCALE_ABBREV, SPACES, NumberReader, Reading, scale_of, unreadable_end
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
+from auditor.claims.seeds import SEED, seeds
 
 #: A web address, or an e-mail address starting where a word may (a long run is tried once, not from each character).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")

@@ -155,7 +155,7 @@ def _resolve_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> i
     if value != 0:  # a number given (at least 1: the option's range) is kept as it is
         return value
     # imported only for 0: the auditor.checks package loads the checking engine, which a command may not need
-    from auditor.checks.worker_pool import resolve_jobs
+    from auditor.io.worker_pool import resolve_jobs
 
     return resolve_jobs(value)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from auditor.claims.context.counted import CountedReader
+from auditor.claims.context.nouns import NounReader
+from auditor.claims.context.parts import aside_close, list_opener, whole_before
 from auditor.claims.context.sentence import Sentence
 from auditor.claims.context.words import PUNCT, Grammar, plural, word_index
 from auditor.claims.lexicon import MeasureLexicon
@@ -27,12 +29,6 @@ _OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
 _AS_MANY = frozenset({"many", "much", "few"})
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
-#: How many words the noun of an earlier listed part may have ("19 [young] children and").
-_PART_NOUN_WORDS = 3
-#: How far after a number in an aside the comma that closes it may be (characters).
-_ASIDE_REACH = 80
-#: A whitespace-separated token, as ``str.split`` cuts the words before a number.
-_TOKEN = re.compile(r"\S+")
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
@@ -62,85 +58,22 @@ class MeasureReader:
             for noun in m.nouns
             for form in (noun.lower(), plural(noun.lower()))
         )
-        self._readings: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._nouns = NounReader(lexicon, places, grammar, counted)
         #: what a people noun after a loss verb counts (``loss_measure`` in grammar.yaml)
         self._loss = next((m for m in grammar.loss_measure if m in lexicon.measures), None)
 
     def _aside(self, words: list[str], at: int | None = None) -> bool:
         """Whether the words end (or, given ``at``, start there) with an opener of a part of a count given before
         (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"; or, without ``at``,
-        with a later part of the list it opened (:meth:`_list_opener`)."""
+        with a later part of the list it opened (:func:`~auditor.claims.context.parts.list_opener`)."""
         if at is None:
-            return self._list_opener(words) is not None
+            return list_opener(self.grammar.aside_tails, words) is not None
         tokens = tuple(w.strip(PUNCT).lower() for w in words[at : at + 3])
         return any(tokens[: len(o)] == o for o in self.grammar.aside_tails)
 
-    def _list_opener(self, words: list[str]) -> int | None:
-        """Where the aside opener starts when the words end with it, or with an earlier part of the list it opened
-        and a joining word or comma ("killed 26 people, including 19 children and [16] women", "including 5
-        boys, 4 girls, [3] women"); else None."""
-        tokens = tuple(w.strip(PUNCT).lower() for w in words[-3:])
-        for o in self.grammar.aside_tails:
-            if tokens[-len(o) :] == o:
-                return len(words) - len(o)
-        if not words:
-            return None
-        last = words[-1].lower()
-        if last in ("and", "or"):
-            at = len(words) - 2
-        elif last.endswith(",") and not last[:1].isdigit():
-            at = len(words) - 1
-        else:
-            return None
-        for j in range(at, max(-1, at - _PART_NOUN_WORDS - 1), -1):
-            if words[j][:1].isdigit():
-                return self._list_opener(words[:j]) if j < at else None
-        return None
-
     def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
         """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
-        key = (phrase, kind)
-        found = self._readings.get(key)
-        if found is None:
-            if len(self._readings) > 50_000:
-                self._readings.clear()
-            found = self._readings[key] = self._read_nouns(phrase, kind)
-        return found
-
-    def _read_nouns(self, phrase: str, kind: str) -> tuple[str | None, bool]:
-        lex = self.lexicon
-        raw = phrase.split()
-        words = [w.lower() for w in raw]
-        for n in range(min(4, len(words)), 0, -1):
-            for i in range(len(words) - n, -1, -1):
-                key = " ".join(words[i : i + n])
-                measure = lex.nouns.get(key) or lex.nouns.get(self.counted.key(key))
-                if (
-                    measure is not None
-                    and kind in lex.measures[measure].kinds
-                    and self._heads(words[i + n - 1], words[i + n :])
-                ):
-                    return measure, False
-        head = raw[-1].rstrip("'’")
-        generic = (
-            words[-1] in lex.generic
-            or self.counted.key(words[-1]) in lex.generic
-            or self.places.is_demonym(head)
-            or (head[:1].isupper() and head.endswith("s"))
-        )
-        return None, generic
-
-    def _heads(self, last: str, rest: list[str]) -> bool:
-        """Whether a measure noun whose last word is ``last``, followed by ``rest`` in its phrase, says what the
-        phrase counts: at the end ("Syrian refugees"), before a prepositional phrase, as a participle or adjective
-        ("injured civilians", "dead bodies") or before a people noun ("refugee children"), but not as any other
-        modifier ("refugee camps", "home runs")."""
-        if not rest or last.endswith("ed") or last in self.grammar.predicative:
-            return True
-        if rest[0] in self.grammar.subject_prepositions:
-            return True  # the head before its prepositional phrase: "the toll in several air strikes"
-        generic = self.lexicon.generic
-        return all(w in generic or self.counted.key(w) in generic for w in rest)
+        return self._nouns.measure(phrase, kind)
 
     def measure(
         self,
@@ -166,17 +99,9 @@ class MeasureReader:
             return measure
         subject_read = counted is not None and counted[1][0] < span[0]
         if measure is None and generic and not subject_read:
-            # a trigger of a group of people right before the number is its verb, not a subject's link: "home to
-            # [60,000] people" (an event verb waits for the number's own participle: "killed [37] others injured")
-            hits = [h for h in self._hits(text, sent, triggers=True) if not lex.measures[h[2]].event]
-            adjacent = self._object_of(hits, text[sent.start : span[0]].split(), kind, people=True)
-            if adjacent is not None:
-                return adjacent
-            before = self.counted.before(text, sent.start, span[0])
-            if before is not None:
-                found, _ = self.noun_measure(before[0], kind)
-                if found is not None:
-                    return found
+            linked = self._linked(text, sent, span, kind)
+            if linked is not None:
+                return linked
         # where the number sits among the sentence's words
         preceding = text[sent.start : span[0]].split()
         first = len(preceding)
@@ -192,23 +117,9 @@ class MeasureReader:
         if measure is None and kind == "count":
             hits = self._hits(text, sent, triggers=True)
             end = counted[1][1] if counted and counted[1][0] >= span[1] else span[1]
-            if self._aside(preceding):
-                # a part in an aside between a whole and its predicate: "[35] others, including [18] children and
-                # 20 women, were injured"
-                closing = self._after_aside(text, span, after, hits, kind, sent.words or [])
-                if closing is not None:
-                    return closing
-                whole = self._whole_measure(text, sent, span, kind)
-                if whole is not None:
-                    return whole
-            opener = self._list_opener(preceding) if text.startswith(",", end) else None
-            if opener is not None and opener < first - 2:
-                # the last part of a list an aside opened, closed by a comma, counts what the whole did, not what
-                # the clause after the list says: "killed 26 people, including 19 children and [16] women, and
-                # injured 11 others" ("and [43] others were injured" has a predicate of its own)
-                whole = self._pick(hits, opener, opener, 0, opener, kind, event=True, words=sent.words)
-                if whole is not None:
-                    return whole
+            part = self._listed_part(text, sent, span, kind, (preceding, first, after), end, hits)
+            if part is not None:
+                return part
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
             # "leaving [30] cadets injured"; or after an aside: "[35] others, including 18 children, were injured"
             aside = self.grammar.appositive.match(text, end)
@@ -241,6 +152,17 @@ class MeasureReader:
             if found is not None:
                 return found
         return self._governed(text, sent, span, kind, counted is None, preceding, after)
+
+    def _linked(self, text: str, sent: Sentence, span: tuple[int, int], kind: str) -> str | None:
+        """The measure of a people count's verb right before it, or of the subject a link joins it to: a trigger
+        of a group of people right before the number is its verb, not a subject's link ("home to [60,000]
+        people"; an event verb waits for the number's own participle: "killed [37] others injured")."""
+        hits = [h for h in self._hits(text, sent, triggers=True) if not self.lexicon.measures[h[2]].event]
+        adjacent = self._object_of(hits, text[sent.start : span[0]].split(), kind, people=True)
+        if adjacent is not None:
+            return adjacent
+        before = self.counted.before(text, sent.start, span[0])
+        return self.noun_measure(before[0], kind)[0] if before is not None else None
 
     def _governed(
         self,
@@ -363,36 +285,37 @@ class MeasureReader:
                 return None  # another count, clause or relative clause ("in the town that was hit")
         return None
 
-    def _whole_measure(self, text: str, sent: Sentence, span: tuple[int, int], kind: str) -> str | None:
-        """The measure of the count right before the aside opener that starts the number's clause: a listed part
-        counts what its whole counts ("the death toll has reached 20 people, including [18] children"; "80
-        sustained injuries, including [72] children"); None when no count is a few words before the opener."""
-        tokens = list(_TOKEN.finditer(text, sent.start, span[0]))
-        low = tuple(t.group().strip(PUNCT).lower() for t in tokens[-3:])
-        tail = next((o for o in self.grammar.aside_tails if low[-len(o) :] == o), None)
-        if tail is None:
-            return None  # a later part has a predicate of its own: "including 3 children and [43] others were hurt"
-        opener = len(tokens) - len(tail)
-        for j in range(opener - 1, max(-1, opener - _PART_NOUN_WORDS - 2), -1):
-            token = tokens[j]
-            if token.group()[:1].isdigit():
-                whole = (token.start(), token.start() + len(token.group().rstrip(PUNCT)))
-                return self.measure(
+    def _listed_part(
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        kind: str,
+        words: tuple[list[str], int, int],
+        end: int,
+        hits: list[_Hit],
+    ) -> str | None:
+        """The measure of a count listed as a part of a whole (``words``: the words before the number, its index
+        and the index after it; ``end``: where its counted noun ends): the predicate after the aside it sits in
+        ("[35] others, including [18] children and 20 women, were injured"), else what the whole counts ("the
+        toll has reached 20 people, including [18] children"); the last part of a list closed by a comma counts
+        what the whole did, not the next clause ("including 19 children and [16] women, and injured 11 others";
+        "and [43] others were injured" has a predicate of its own)."""
+        preceding, first, after = words
+        tails = self.grammar.aside_tails
+        if self._aside(preceding):
+            closing = aside_close(text, span[1])
+            found = self._participle_at(hits, after + closing, kind, sent.words or []) if closing else None
+            whole = whole_before(tails, text, sent.start, span[0]) if found is None else None
+            if whole is not None:
+                found = self.measure(
                     text, sent, whole, kind, self.counted.after(text, whole[1], sent.end, kind)
                 )
-        return None
-
-    def _after_aside(
-        self, text: str, span: tuple[int, int], after: int, hits: list[_Hit], kind: str, words: list[str]
-    ) -> str | None:
-        """The event measure of the predicate right after the comma that closes the aside the number sits in
-        (``after``: the index of the word after the number): "[35] others, including [18] children and 20 women,
-        were injured"; None when no comma closes it within a few words or no predicate follows."""
-        for j, token in enumerate(text[span[1] : span[1] + _ASIDE_REACH].split()):
-            if token[-1:] in ";:.!?":
-                return None
-            if token.endswith(","):
-                return self._participle_at(hits, after + j + 1, kind, words)
+            if found is not None:
+                return found
+        opener = list_opener(tails, preceding) if text.startswith(",", end) else None
+        if opener is not None and opener < first - 2:
+            return self._pick(hits, opener, opener, 0, opener, kind, event=True, words=sent.words)
         return None
 
     def _participle_at(self, hits: list[_Hit], at: int, kind: str, words: list[str]) -> str | None:

@@ -234,14 +234,14 @@ def reference_index(references: pd.DataFrame) -> ReferenceIndex:
         ref_date=pd.to_datetime(refs["ref_date"]).astype("datetime64[ns]"),
     ).sort_values("ref_date", kind="stable")
     keys = frozenset(zip(refs["series_id"], refs["location"], strict=True))
-    observed_at = _positions(refs["series_id"])
+    observed_at, rows_of = _positions(refs["series_id"]), _positions(references["series_id"])
     return ReferenceIndex(
         observations=refs,
         keys=keys,
         table=references,
-        rows_of=_positions(references["series_id"]),
+        rows_of=rows_of,
         observed_at=observed_at,
-        by_series=SeriesObservations(refs, observed_at),
+        by_series=SeriesObservations(refs, observed_at, references, rows_of),
     )
 
 

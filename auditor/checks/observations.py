@@ -39,14 +39,43 @@ class Dated(NamedTuple):
     items: list[Observation]
 
 
+class Row(NamedTuple):
+    """One row of a reference table, with the columns the checks against other places read."""
+
+    location: str
+    date: int
+    value: float
+    low: float
+    high: float
+    publisher: object
+
+
 class SeriesObservations:
     """Per series id, per location, the :class:`Dated` observations of one table's ``observations`` frame (the
-    ``ref_*``-named, date-sorted one), read on first use of the series."""
+    ``ref_*``-named, date-sorted one), and the series' rows in the table's order, read on first use."""
 
-    def __init__(self, observations: pd.DataFrame, positions: Mapping[str, np.ndarray]) -> None:
+    def __init__(
+        self,
+        observations: pd.DataFrame,
+        positions: Mapping[str, np.ndarray],
+        table: pd.DataFrame,
+        table_positions: Mapping[str, np.ndarray],
+    ) -> None:
         self._observations = observations
         self._positions = positions
+        self._table = table
+        self._table_positions = table_positions
         self._series: dict[str, dict[str, Dated]] = {}
+        self._rows: dict[str, list[Row]] = {}
+
+    def rows(self, series_id: str) -> list[Row]:
+        """The table's rows of ``series_id``, in table order (every location)."""
+        found = self._rows.get(series_id)
+        if found is None:
+            at = self._table_positions.get(series_id)
+            found = [] if at is None else _rows(self._table.iloc[at])
+            self._rows[series_id] = found
+        return found
 
     def of(self, series_id: str, location: str) -> Dated | None:
         """The observations of ``series_id`` at ``location``, or None when there are none."""
@@ -79,6 +108,20 @@ class SeriesObservations:
             dated.dates.append(date)
             dated.items.append(Observation(date, value, low, high, publisher, dataset, bool(cumulative)))
         return out
+
+
+def _rows(table: pd.DataFrame) -> list[Row]:
+    dates = pd.to_datetime(table["date"]).to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    columns = zip(
+        table["location"].tolist(),
+        dates,
+        table["value"].tolist(),
+        table["low"].tolist(),
+        table["high"].tolist(),
+        table["publisher"].tolist(),
+        strict=True,
+    )
+    return [Row(*row) for row in columns]
 
 
 def latest(dated: Dated, as_of: int) -> Observation | None:

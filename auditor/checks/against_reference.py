@@ -295,32 +295,9 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
         supporting = set(zip(ok["doc_id"], ok["claim_id"], strict=True))
         unfit = [key not in supporting for key in zip(claims["doc_id"], claims["claim_id"], strict=True)]
         claims = claims[np.asarray(unfit, dtype=bool)]
-    references = reference_index(data.references).series(cands["series_id"])
-    rows = cands.merge(claims, on=[*KEYS], suffixes=("", "_claim")).merge(
-        references, on=["series_id", "location"], suffixes=("", "_ref")
-    )
-    if rows.empty:
-        return raw_findings([])
-    as_of = pd.to_datetime(rows["as_of"])
-    rows = rows[(rows["date"] <= as_of) & ((as_of - rows["date"]).dt.days <= params.integer("lookback_days"))]
-    rows = rows.rename(columns={"value_ref": "ref_value", "low_ref": "ref_low", "high_ref": "ref_high"})
-    if rows.empty:
-        return raw_findings([])
-    fits = classify(rows, 1.0, params.number("open_slack"))
-    rows = rows.assign(fits=fits.isin(["matches", "matches_within_rounding"]))
-    group = [*KEYS, "series_id"]
-    latest = rows.sort_values("date", kind="stable").drop_duplicates(group, keep="last")
-    latest = latest[~latest["fits"]]
-    older = rows[rows["fits"]].sort_values("date", kind="stable").drop_duplicates(group, keep="last")
-    both = latest.merge(older[[*group, "date", "ref_value"]], on=group, suffixes=("", "_old"))
-    change = (both["ref_value"] - both["ref_value_old"]).abs() / both["ref_value_old"]
-    ratio = np.maximum(both["ref_value"], both["ref_value_old"]) / np.minimum(
-        both["ref_value"], both["ref_value_old"]
-    )
-    both = both[(change > params.number("material_change")) & (ratio <= params.number("max_change"))]
-    both = both.sort_values("date", kind="stable").drop_duplicates(KEYS, keep="last")
+    both = _newer_than_fitting(data, cands, claims, params)
     out: list[dict[str, object]] = []
-    for row in records(both):
+    for row in both:
         point = row["value"] if pd.notna(row["value"]) else row["point"]
         out.append(
             {
@@ -344,6 +321,90 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
             }
         )
     return raw_findings(out)
+
+
+def _newer_than_fitting(
+    data: CheckInput, cands: pd.DataFrame, claims: pd.DataFrame, params: Params
+) -> list[dict[str, Any]]:
+    """Per claim (``outdated``), the series whose latest figure on or before the claim's date (within
+    ``lookback_days``) does not fit it while an older one does, materially different and within ``max_change`` of
+    it: the claim's fields with the newer figure (``ref_value``, ``date``, ``publisher``, ``dataset``) and the
+    older one (``ref_value_old``, ``date_old``), in the order of the newer figures' dates.
+
+    In plain Python over the series' rows at the candidate's location (cached per series), the latest of a
+    group being the last on a date tie (candidate order, then table order); :func:`classify` decides the fits on
+    one small frame."""
+    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
+    by_series = reference_index(data.references).by_series
+    lookback = params.integer("lookback_days")
+    found: list[tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]] = []
+    for at, cand in enumerate(records(cands)):
+        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
+        if claim is None or pd.isna(claim["as_of"]):
+            continue
+        as_of = pd.Timestamp(claim["as_of"]).value
+        for number, row in enumerate(by_series.rows(cand["series_id"])):
+            if (
+                row.location == cand["location"]
+                and row.date <= as_of
+                and (as_of - row.date) // DAY_NS <= lookback
+            ):
+                found.append(((row.date, at, number), cand, claim, row))
+    if not found:
+        return []
+    table = pd.DataFrame(
+        {
+            "ref_value": pd.Series([row.value for *_, row in found], dtype="float64"),
+            "ref_low": pd.Series([row.low for *_, row in found], dtype="float64"),
+            "ref_high": pd.Series([row.high for *_, row in found], dtype="float64"),
+            "tolerance": pd.Series([cand["tolerance"] for _, cand, _, _ in found], dtype="float64"),
+            **{
+                c: pd.Series([claim[c] for _, _, claim, _ in found], dtype="float64")
+                for c in INTERVAL_COLUMNS
+            },
+            "comparator": pd.Series([claim["comparator"] for _, _, claim, _ in found], dtype="object"),
+            "approx": pd.Series([claim["approx"] for _, _, claim, _ in found], dtype="object"),
+            "value": pd.Series([claim["value"] for _, _, claim, _ in found], dtype="float64"),
+        }
+    )
+    fits = classify(table, 1.0, params.number("open_slack")).isin(["matches", "matches_within_rounding"])
+    latest: dict[
+        tuple[object, ...], tuple[tuple[int, int, int], bool, dict[str, Any], dict[str, Any], Row]
+    ] = {}
+    older: dict[tuple[object, ...], tuple[tuple[int, int, int], Row]] = {}
+    for (order, cand, claim, row), fit in zip(found, fits.tolist(), strict=True):
+        group = (cand["doc_id"], cand["claim_id"], cand["series_id"])
+        if group not in latest or order >= latest[group][0]:
+            latest[group] = (order, fit, cand, claim, row)
+        if fit and (group not in older or order >= older[group][0]):
+            older[group] = (order, row)
+    pairs = [(item, older[group][1]) for group, item in latest.items() if not item[1] and group in older]
+    if not pairs:
+        return []
+    new = np.asarray([item[4].value for item, _ in pairs], dtype="float64")
+    old = np.asarray([row.value for _, row in pairs], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.abs(new - old) / old
+        ratio = np.maximum(new, old) / np.minimum(new, old)
+    keep = (change > params.number("material_change")) & (ratio <= params.number("max_change"))
+    newest: dict[tuple[object, object], tuple[tuple[int, int, int], dict[str, Any]]] = {}
+    for ((order, _, cand, claim, row), previous), kept in zip(pairs, keep.tolist(), strict=True):
+        if not kept:
+            continue
+        key = (cand["doc_id"], cand["claim_id"])
+        if key not in newest or order >= newest[key][0]:
+            fields = {
+                **claim,
+                **cand,
+                "ref_value": row.value,
+                "date": pd.Timestamp(row.date),
+                "publisher": row.publisher,
+                "dataset": row.dataset,
+                "ref_value_old": previous.value,
+                "date_old": pd.Timestamp(previous.date),
+            }
+            newest[key] = (order, fields)
+    return [fields for _, fields in sorted(newest.values(), key=lambda item: item[0])]
 
 
 # --- cumulative_decrease ----------------------------------------------------------------------------------------

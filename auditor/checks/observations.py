@@ -48,6 +48,7 @@ class Row(NamedTuple):
     low: float
     high: float
     publisher: object
+    dataset: object
 
 
 class SeriesObservations:
@@ -119,6 +120,7 @@ def _rows(table: pd.DataFrame) -> list[Row]:
         table["low"].tolist(),
         table["high"].tolist(),
         table["publisher"].tolist(),
+        table["dataset"].tolist(),
         strict=True,
     )
     return [Row(*row) for row in columns]

@@ -87,12 +87,41 @@ def repeated(claims: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
     return group.where(~alone, -1)
 
 
+def _may_repeat(claims: pd.DataFrame, generic: Sequence[str]) -> bool:
+    """Whether two claims of one article share their :func:`quantity_key`, computed in plain Python (no coarser
+    than pandas' key: a missing or non-text value is ""); when none do, there are no pairs to join."""
+    folded = set(generic)
+    events = "scope" in claims.columns
+    columns = ["doc_id", "measure", "counted", "place", "origin", "as_of", "unit"]
+    seen: set[tuple[object, ...]] = set()
+    for row in records(claims[[*columns, "scope", "sentence"] if events else columns]):
+        counted = row["counted"].lower().strip() if isinstance(row["counted"], str) else ""
+        key = (
+            row["doc_id"],
+            str(row["sentence"]) if events and row["scope"] == "event" else "",
+            _text(row["measure"]),
+            "" if counted in folded else counted,
+            _text(row["place"]),
+            _text(row["origin"]),
+            "" if pd.isna(row["as_of"]) else pd.Timestamp(row["as_of"]).strftime("%Y-%m-%d"),
+            _text(row["unit"]),
+        )
+        if key in seen:
+            return True
+        seen.add(key)
+    return False
+
+
+def _text(value: Any) -> str:
+    return "" if not isinstance(value, str) and pd.isna(value) else str(value)
+
+
 def same_quantity_pairs(claims: pd.DataFrame, generic: Sequence[str]) -> pd.DataFrame:
     """Every ordered pair (earlier ``_a``, later ``_b``) of claims of one article stating the same quantity."""
     measured = claims[claims["measure"].notna()]
     # a cheap first cut: the same measure at least twice in an article
     measured = measured[measured.duplicated(["doc_id", "measure"], keep=False)]
-    if measured.empty:
+    if measured.empty or not _may_repeat(measured, generic):
         return pd.DataFrame(columns=[f"{c}_{s}" for c in PAIR_COLUMNS for s in "ab"])
     group = repeated(measured, quantity_key(measured, generic))
     keyed = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(group=group)

@@ -262,8 +262,7 @@ def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[Reference
     rows, stage = candidates(claims, specs)
     table = _candidate_table(rows)
     # held-back claims reach "covered" at most: no series is looked up for them
-    held_rows = set(held.index[held.notna()])
-    kept = np.asarray([row["row"] not in held_rows for row in rows], dtype=bool)
+    kept = np.asarray([row["row"] not in held for row in rows], dtype=bool)
     cands = [row for row, keep in zip(rows, kept.tolist(), strict=True) if keep]
     as_of = table["as_of"].to_numpy(dtype="datetime64[ns]")[kept].view("int64").tolist()
     index = reference_index(references)
@@ -406,16 +405,23 @@ def _row(cand: Mapping[str, Any], as_of: int, obs: Observation) -> dict[str, Any
     }
 
 
-def _held_back(claims: pd.DataFrame) -> pd.Series:
-    """Why a claim is not compared with any series whatever its measure covers: a plan or quota
-    (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``); else None."""
-    held = pd.Series(None, index=claims.index, dtype="object")
+def _held_back(claims: pd.DataFrame) -> dict[object, str]:
+    """Why a claim is not compared with any series whatever its measure covers, by row: a plan or quota
+    (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``)."""
+    held: dict[object, str] = {}
+    labels = claims.index.tolist()
     if "scope" in claims:
-        held = held.mask(claims["scope"].eq("event").fillna(False).astype(bool), "event_level")
+        held.update(
+            (row, "event_level")
+            for row, scope in zip(labels, claims["scope"].tolist(), strict=True)
+            if scope == "event"
+        )
     if "qualifier" in claims:
-        qualifier = claims["qualifier"]
-        held = held.mask(qualifier.eq("subset").fillna(False).astype(bool), "subset")
-        held = held.mask(qualifier.eq("plan").fillna(False).astype(bool), "not_a_count")
+        for row, qualifier in zip(labels, claims["qualifier"].tolist(), strict=True):
+            if qualifier == "subset":
+                held[row] = "subset"
+            elif qualifier == "plan":
+                held[row] = "not_a_count"
     return held
 
 
@@ -447,17 +453,35 @@ def _add_up(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _reasons(
-    claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object], held: pd.Series
+    claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object], held: Mapping[object, str]
 ) -> pd.DataFrame:
-    reason = stage.map(_REASON_AT).where(claims["measure"].notna(), "no_measure")
-    # a held-back claim that some entry covers says why it was held back
-    reason = reason.mask(held.notna() & (stage >= _STAGES.index("covered")), held)
-    unaligned = ~claims.index.isin(list(aligned_rows))
+    """One row per claim not aligned: its reason (see the module doc), a held-back claim that some entry covers
+    saying why it was held back."""
+    covered = _STAGES.index("covered")
+    labels, docs, ids, reasons = [], [], [], []
+    columns = zip(
+        claims.index.tolist(),
+        claims["doc_id"].tolist(),
+        claims["claim_id"].tolist(),
+        claims["measure"].isna().tolist(),
+        stage.tolist(),
+        strict=True,
+    )
+    for row, doc, claim, no_measure, reached in columns:
+        if row in aligned_rows:
+            continue
+        reason = "no_measure" if no_measure else _REASON_AT[reached]
+        if row in held and reached >= covered:
+            reason = held[row]
+        labels.append(row)
+        docs.append(doc)
+        ids.append(claim)
+        reasons.append(reason)
     return pd.DataFrame(
         {
-            "doc_id": claims.loc[unaligned, "doc_id"],
-            "claim_id": claims.loc[unaligned, "claim_id"],
-            "reason": reason[unaligned],
-            "row": claims.index[unaligned],
+            "doc_id": pd.Series(docs, dtype=claims["doc_id"].dtype),
+            "claim_id": pd.Series(ids, dtype=claims["claim_id"].dtype),
+            "reason": pd.Series(reasons, dtype="str"),
+            "row": pd.Series(labels, dtype=claims.index.dtype),
         }
-    ).reset_index(drop=True)
+    )

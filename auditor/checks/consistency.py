@@ -21,6 +21,7 @@ import math
 import re
 from collections import namedtuple
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, Final
 
@@ -32,7 +33,7 @@ from auditor.checks.intervals import claim_intervals, overlaps
 from auditor.checks.quantities import definite, incident_key, quantity_key
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
-from auditor.checks.two_times import contrasted_apart, sentence_offsets, two_times
+from auditor.checks.two_times import contrasted_apart, two_times
 from auditor.claims import places
 from auditor.schemas import CLAIM_KINDS
 
@@ -422,22 +423,45 @@ def part_exceeds_whole(data: CheckInput, params: Params) -> pd.DataFrame:
 
 def sentence_groups(claims: pd.DataFrame, kinds: tuple[str, ...], minimum: int) -> list[list[Any]]:
     """Per sentence holding at least ``minimum`` claims of ``kinds``: its claims in order, as namedtuples with
-    ``rel`` (the offset in the sentence)."""
+    ``rel`` (the offset in the sentence; claims whose surface is not found there are left out).
+
+    Read once from the columns and grouped in plain Python: the sentences by article and text, each sentence's
+    claims by start, each offset anchored on its sentence's first claim (as
+    :func:`~auditor.checks.two_times.sentence_offsets` does)."""
     claims = claims[claims["kind"].isin(list(kinds))]
     if len(claims) < minimum:
         return []
-    counts = claims.groupby(["doc_id", "sentence"], sort=False)["start"].transform("size")
-    claims = claims[counts >= minimum]
-    if claims.empty:
-        return []
-    claims = claims.assign(rel=sentence_offsets(claims)).dropna(subset=["rel"])
-    claims = claims.sort_values(["doc_id", "sentence", "start"], kind="stable")
-    fields = [str(c) for c in claims.columns if str(c).isidentifier() and not str(c).startswith("_")]
-    row_type = namedtuple("Row", fields)  # type: ignore[misc]
-    rows: list[Any] = [
-        row_type(*values) for values in zip(*(claims[c].tolist() for c in fields), strict=True)
+    fields = [
+        str(c) for c in claims.columns if str(c).isidentifier() and not str(c).startswith("_") and c != "rel"
     ]
-    return [list(group) for _, group in groupby(rows, key=lambda r: (r.doc_id, r.sentence))]
+    values = [claims[c].tolist() for c in fields]
+    at = {name: number for number, name in enumerate(fields)}
+    doc, sentence, start, surface = (values[at[c]] for c in ("doc_id", "sentence", "start", "surface"))
+    members: dict[tuple[object, object], list[int]] = {}
+    for number, key in enumerate(zip(doc, sentence, strict=True)):
+        members.setdefault(key, []).append(number)
+    kept: list[tuple[object, object, object, int, float]] = []
+    for (d, s), rows in members.items():
+        if len(rows) < minimum:
+            continue
+        text = str(s)
+        first = min(rows, key=lambda r: start[r])  # the earliest claim, the first of equals
+        found_at = text.find(surface[first])
+        anchor = start[first] - found_at if found_at >= 0 else math.nan
+        for r in rows:
+            rel = float(start[r] - anchor)
+            if math.isnan(rel) or text[int(rel) : int(rel) + len(surface[r])] != surface[r]:
+                continue
+            kept.append((d, s, start[r], r, rel))
+    kept.sort(key=lambda item: (item[0], item[1], item[2]))
+    row_type = _row_type((*fields, "rel"))
+    rows_out: list[Any] = [row_type(*(column[r] for column in values), rel) for _, _, _, r, rel in kept]
+    return [list(group) for _, group in groupby(rows_out, key=lambda r: (r.doc_id, r.sentence))]
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Row", fields)
 
 
 def in_sentences_matching(claims: pd.DataFrame, pattern: re.Pattern[str]) -> pd.Series:

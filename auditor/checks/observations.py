@@ -49,6 +49,7 @@ class Row(NamedTuple):
     high: float
     publisher: object
     dataset: object
+    cumulative: bool
 
 
 class SeriesObservations:
@@ -121,6 +122,7 @@ def _rows(table: pd.DataFrame) -> list[Row]:
         table["high"].tolist(),
         table["publisher"].tolist(),
         table["dataset"].tolist(),
+        [bool(v) for v in table["cumulative"].tolist()],
         strict=True,
     )
     return [Row(*row) for row in columns]

@@ -17,6 +17,7 @@ from typing import Final, TypeVar
 
 import pandas as pd
 
+from auditor import severities
 from auditor.errors import SchemaError
 
 
@@ -89,10 +90,10 @@ NOT_CHECKABLE_REASONS: Final = (
 #: A count's scope: one event (an attack, a boat, a day, a town), a total over a period, or a stock on a date.
 SCOPES: Final = ("event", "period", "stock")
 #: Why a count is not a count of what happened: a plan or quota, or a part no reference series breaks out.
-QUALIFIERS: Final = ("plan", "subset")
-SEVERITIES: Final = ("info", "warning", "error")
-#: What ``--fail-on`` accepts: the lowest severity that makes a run exit 1, or never.
-FAIL_ON: Final = ("warning", "error", "never")
+QUALIFIERS: Final = ("plan", "subset", "threshold")
+#: Defined in :mod:`auditor.severities` (importable without pandas).
+SEVERITIES: Final = severities.SEVERITIES
+FAIL_ON: Final = severities.FAIL_ON
 
 
 # --- models -----------------------------------------------------------------------------------------------------

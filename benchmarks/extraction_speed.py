@@ -5,7 +5,10 @@ Runs the CLI (pinned to core 0 with ``taskset`` when available) over every artic
 peak resident memory of each run (memory must not grow with corpus size).  In the same run it times quantulum3 on a
 sample of the same articles (when quantulum3 is installed: ``pip install quantulum3``) and prints the ratio.
 
-Usage: ``python benchmarks/extraction_speed.py [--news DIR] [--quantulum-chars N]``
+With ``--rounds N`` the 1x extraction runs N times and every run is printed with the best and the median (this
+machine's speed varies from run to run); the load average is printed before and after.
+
+Usage: ``python benchmarks/extraction_speed.py [--news DIR] [--quantulum-chars N] [--rounds N]``
 """
 
 from __future__ import annotations
@@ -58,6 +61,14 @@ def run_cli(inputs: list[Path], out: Path, command: str = "extract") -> tuple[fl
     return float(data["seconds"]), float(data["rss_mb"])
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (``/proc/loadavg``), or ``"n/a"``."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def run_quantulum(files: list[Path], limit_chars: int) -> tuple[int, float] | None:
     """Characters parsed and seconds taken by quantulum3 on the first ``limit_chars`` characters of articles."""
     try:
@@ -89,21 +100,33 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--news", type=Path, default=DEFAULT_NEWS)
     ap.add_argument("--quantulum-chars", type=int, default=400_000)
+    ap.add_argument(
+        "--rounds", type=int, default=1, help="runs of the 1x extraction (best and median printed)"
+    )
     args = ap.parse_args()
     files = sorted(args.news.glob("*.jsonl"))
     if not files:
         print(f"skipped: no *.jsonl under {args.news} (the corpora live in ../shared/data/news)")
         return 0
     docs, chars = _corpus_chars(files)
+    print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "claims.jsonl"
-        secs, rss = run_cli(files, out)
+        runs = [run_cli(files, out) for _ in range(max(1, args.rounds))]
         with out.open(encoding="utf-8") as fh:
             claims = sum(1 for _ in fh)
         print(f"corpus: {len(files)} files, {docs} articles, {chars / 1e6:.2f} M characters, {claims} claims")
-        print(
-            f"auditor extract (1x): {secs:.2f} s, {chars / secs / 1e6:.2f} M chars/s, peak RSS {rss:.0f} MB"
-        )
+        for secs, rss in runs:
+            print(
+                f"auditor extract (1x): {secs:.2f} s, {chars / secs / 1e6:.2f} M chars/s, peak RSS {rss:.0f} MB"
+            )
+        times = sorted(secs for secs, _ in runs)
+        secs = times[len(times) // 2]
+        if len(runs) > 1:
+            print(
+                f"auditor extract (1x, {len(runs)} runs): best {times[0]:.2f} s ({chars / times[0] / 1e6:.2f} M "
+                f"chars/s), median {secs:.2f} s ({chars / secs / 1e6:.2f} M chars/s)"
+            )
         check_secs, check_rss = run_cli(files, Path(tmp) / "checked.jsonl", "check")
         print(
             f"auditor check   (1x): {check_secs:.2f} s, {chars / check_secs / 1e6:.2f} M chars/s, "
@@ -132,6 +155,7 @@ def main() -> int:
         print(f"quantulum3 (first {qchars / 1e3:.0f} k chars): {qsecs:.2f} s, {qrate / 1e3:.1f} k chars/s")
         print(f"ratio auditor/quantulum3: {chars / secs / qrate:.0f}x")
     print(f"max RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"load average after: {load_average()}")
     return 0
 
 

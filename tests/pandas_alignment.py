@@ -168,7 +168,7 @@ def _typed(aligned: pd.DataFrame) -> pd.DataFrame:
 
 
 def _held_back(claims: pd.DataFrame) -> pd.Series:
-    """Why a claim is not compared with any series whatever its measure covers: a plan or quota
+    """Why a claim is not compared with any series whatever its measure covers: a plan or quota, or a threshold
     (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``); else None."""
     held = pd.Series(None, index=claims.index, dtype="object")
     if "scope" in claims:
@@ -176,7 +176,7 @@ def _held_back(claims: pd.DataFrame) -> pd.Series:
     if "qualifier" in claims:
         qualifier = claims["qualifier"]
         held = held.mask(qualifier.eq("subset").fillna(False).astype(bool), "subset")
-        held = held.mask(qualifier.eq("plan").fillna(False).astype(bool), "not_a_count")
+        held = held.mask(qualifier.isin(["plan", "threshold"]).fillna(False).astype(bool), "not_a_count")
     return held
 
 

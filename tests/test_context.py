@@ -46,10 +46,12 @@ def test_cases_are_many_and_unique() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_context_case(reader: ContextReader, case: dict[str, Any]) -> None:
-    text, span = unmark(case["text"])
+    sentence, span = unmark(case["text"])
+    before = case.get("before", "")  # the document's text before the sentence
+    text, span = before + sentence, (span[0] + len(before), span[1] + len(before))
     kind = case.get("kind", _DEFAULTS["kind"])
     doc_date = _date(case["doc_date"] if "doc_date" in case else _DEFAULTS["doc_date"])
-    got = reader.annotate(text, (0, len(text)), span, kind, doc_date, case.get("size"))
+    got = reader.annotate(text, (len(before), len(text)), span, kind, doc_date, case.get("size"))
     expected = {f: case["expect"].get(f) for f in FIELDS}
     expected["as_of"] = _date(case["expect"]["as_of"]) if "as_of" in case["expect"] else doc_date
     expected.update((f, case["expect"][f]) for f in OPTIONAL_FIELDS if f in case["expect"])

@@ -16,11 +16,11 @@ from test_audit import audit_args, contents, generate_articles, run_cli, runs, w
 
 from auditor.checks import engine
 from auditor.checks.batch_jobs import job_batches
-from auditor.checks.worker_pool import WorkerDiedError, ordered_map
 from auditor.cli import main
 from auditor.history import audit as audit_module
 from auditor.history import methods
 from auditor.io.documents import Document
+from auditor.io.worker_pool import WorkerDiedError, ordered_map
 
 
 def _start(offset: int) -> None:

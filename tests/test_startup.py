@@ -13,7 +13,7 @@ import yaml
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "startup_modules.yaml").read_text(encoding="utf-8"))
 
-# Runs the command line in a fresh interpreter, then prints the top-level modules it loaded as JSON on stderr.
+# Runs the command line in a fresh interpreter, then prints the modules it loaded as JSON on stderr.
 _RUN = """
 import json, sys
 from auditor.cli import main
@@ -21,7 +21,7 @@ try:
     main(sys.argv[1:], prog_name="auditor")
 except SystemExit:
     pass
-sys.stderr.write("\\nMODULES " + json.dumps(sorted({m.split(".")[0] for m in sys.modules})) + "\\n")
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
@@ -37,4 +37,18 @@ def test_a_command_does_not_import_what_it_does_not_use(case: dict[str, Any], tm
     assert "4 million" in run.stdout or "4000000" in run.stdout, run.stderr
     loaded = set(json.loads(run.stderr.rsplit("MODULES ", 1)[1]))
     assert "pandas" in loaded  # the run did its work
+    assert sorted(loaded & set(case["absent"])) == []
+
+
+IMPORT_CASES = yaml.safe_load(
+    (Path(__file__).parent / "cases" / "startup_imports.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c["name"] for c in IMPORT_CASES])
+def test_importing_a_module_does_not_load_what_it_does_not_use(case: dict[str, Any]) -> None:
+    code = f"import json, sys, {case['module']}; print(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(run.stdout))
+    assert case["module"] in loaded
     assert sorted(loaded & set(case["absent"])) == []

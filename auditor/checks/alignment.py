@@ -406,8 +406,8 @@ def _row(cand: Mapping[str, Any], as_of: int, obs: Observation) -> dict[str, Any
 
 
 def _held_back(claims: pd.DataFrame) -> dict[object, str]:
-    """Why a claim is not compared with any series whatever its measure covers, by row: a plan or quota
-    (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``)."""
+    """Why a claim is not compared with any series whatever its measure covers, by row: a plan or quota, or a
+    threshold (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``)."""
     held: dict[object, str] = {}
     labels = claims.index.tolist()
     if "scope" in claims:
@@ -420,7 +420,7 @@ def _held_back(claims: pd.DataFrame) -> dict[object, str]:
         for row, qualifier in zip(labels, claims["qualifier"].tolist(), strict=True):
             if qualifier == "subset":
                 held[row] = "subset"
-            elif qualifier == "plan":
+            elif qualifier in ("plan", "threshold"):
                 held[row] = "not_a_count"
     return held
 

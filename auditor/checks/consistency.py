@@ -33,7 +33,7 @@ from auditor.checks.intervals import claim_intervals, overlaps
 from auditor.checks.quantities import definite, incident_key, quantity_key
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
-from auditor.checks.two_times import contrasted_apart, two_times
+from auditor.checks.two_times import contrasted_apart, sentence_anchor, two_times
 from auditor.claims import places
 from auditor.schemas import CLAIM_KINDS
 
@@ -426,8 +426,8 @@ def sentence_groups(claims: pd.DataFrame, kinds: tuple[str, ...], minimum: int) 
     ``rel`` (the offset in the sentence; claims whose surface is not found there are left out).
 
     Read once from the columns and grouped in plain Python: the sentences by article and text, each sentence's
-    claims by start, each offset anchored on its sentence's first claim (as
-    :func:`~auditor.checks.two_times.sentence_offsets` does)."""
+    claims by start, each offset from where :func:`~auditor.checks.two_times.sentence_anchor` places the sentence
+    (as :func:`~auditor.checks.two_times.sentence_offsets` does)."""
     claims = claims[claims["kind"].isin(list(kinds))]
     if len(claims) < minimum:
         return []
@@ -445,9 +445,7 @@ def sentence_groups(claims: pd.DataFrame, kinds: tuple[str, ...], minimum: int) 
         if len(rows) < minimum:
             continue
         text = str(s)
-        first = min(rows, key=lambda r: start[r])  # the earliest claim, the first of equals
-        found_at = text.find(surface[first])
-        anchor = start[first] - found_at if found_at >= 0 else math.nan
+        anchor = sentence_anchor(text, sorted((int(start[r]), surface[r]) for r in rows))
         for r in rows:
             rel = float(start[r] - anchor)
             if math.isnan(rel) or text[int(rel) : int(rel) + len(surface[r])] != surface[r]:
@@ -529,13 +527,15 @@ def total_vs_parts(data: CheckInput, params: Params) -> pd.DataFrame:
         for i, whole in enumerate(rows[:-1]):
             if not opening.match(gap_text(whole, rows[i + 1])):
                 continue
+            if not _fits_whole(rows[i + 1], whole):
+                continue
             parts = [rows[i + 1]]
             for part in rows[i + 2 :]:
-                if not _JOIN.match(gap_text(parts[-1], part)):
+                # the list ends at the first count that is no part of the whole: "killed 10, including 9
+                # children and 9 women, and 59 injured"
+                if not _JOIN.match(gap_text(parts[-1], part)) or not _fits_whole(part, whole):
                     break
                 parts.append(part)
-            if not all(_fits_whole(p, whole) for p in parts):
-                continue
             total = sum(p.hard_low for p in parts)
             if total > whole.round_high * (1 + tolerance):
                 out.append(

@@ -65,8 +65,11 @@ def magnitude_slip(data: CheckInput, params: Params) -> pd.DataFrame:
     claims = data.claims.assign(point=point(data.claims))
     out: list[dict[str, object]] = []
     if params.flag("within_article"):
-        # vague ranges ("hundreds", "tens of thousands") name no digits that could have slipped
+        # vague ranges ("hundreds", "tens of thousands") name no digits that could have slipped, and a criterion
+        # ("all donations over £1,000") is no figure of the quantity
         exact = claims[claims["comparator"] != "range"]
+        if "qualifier" in exact.columns:
+            exact = exact[exact["qualifier"].ne("threshold").fillna(True).astype(bool)]
         pairs = same_quantity_pairs(exact, params.texts("generic_counted"))
         if len(pairs):
             # a slipped scale copies the phrase: "some 300000 lives" and "more than 300 people" (a bound on a

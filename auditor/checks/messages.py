@@ -30,7 +30,8 @@ REASON_WORDS: Final = {
     "counts one event or one place",
     "event_level": "the number counts one event (an attack, a boat, a day, a town); the reference data hold "
     "national totals, not single events",
-    "not_a_count": "the number is a plan, quota or pledge, not a count of what happened",
+    "not_a_count": 'the number is a plan, quota or pledge, or a threshold ("all donations over £5,000"), not a '
+    "count of what happened",
     "subset": "the number counts a part (such as deaths in detention) that no reference series breaks out",
     "unsettled": "the reference figures neither confirm nor contradict it: the latest is an older, lower total "
     "that the count may have grown from since, or an estimate that counts more",

@@ -21,14 +21,19 @@ def incident_key(claims: pd.DataFrame) -> pd.Series:
 
 
 def definite(claims: pd.DataFrame) -> pd.DataFrame:
-    """The claims precise enough to contradict another: no vague quantity ("scores of", "millions"), and no part
-    that the sentence itself narrows (``qualifier`` subset: deaths in one prison)."""
+    """The claims precise enough to contradict another: no vague quantity ("scores of", "millions"), no part
+    that the sentence itself narrows (``qualifier`` subset: deaths in one prison) and no criterion (``qualifier``
+    threshold: "all donations over £5,000")."""
     vague = (
         (claims["comparator"] == "range")
         & claims["approx"].fillna(False).astype(bool)
         & claims["value"].isna()
     )
-    subset = claims["qualifier"].eq("subset").fillna(False) if "qualifier" in claims.columns else False
+    subset = (
+        claims["qualifier"].isin(["subset", "threshold"]).fillna(False)
+        if "qualifier" in claims.columns
+        else False
+    )
     return claims[~(vague | subset)]
 
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 import re
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
 
 def sentence_offsets(claims: pd.DataFrame) -> pd.Series:
     """Each claim's start offset inside its sentence (NaN when the surface cannot be found there)."""
-    first = claims.sort_values("start", kind="stable").drop_duplicates(["doc_id", "sentence"])
-    anchor = {
-        (d, s): st - s.find(sf) if s.find(sf) >= 0 else np.nan
-        for d, s, st, sf in zip(
-            first["doc_id"], first["sentence"], first["start"], first["surface"], strict=True
-        )
-    }
+    rows: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for d, s, st, sf in zip(
+        claims["doc_id"], claims["sentence"], claims["start"], claims["surface"], strict=True
+    ):
+        rows.setdefault((d, s), []).append((int(st), sf))
+    anchor = {key: sentence_anchor(key[1], sorted(found)) for key, found in rows.items()}
     base = pd.Series(
         [anchor[(d, s)] for d, s in zip(claims["doc_id"], claims["sentence"], strict=True)],
         index=claims.index,
@@ -30,6 +28,20 @@ def sentence_offsets(claims: pd.DataFrame) -> pd.Series:
         for r, s, sf in zip(rel, claims["sentence"], claims["surface"], strict=True)
     ]
     return rel.where(pd.Series(found, index=claims.index))
+
+
+def sentence_anchor(sentence: str, claims: list[tuple[int, str]]) -> float:
+    """Where ``sentence`` starts in its document, from its claims (start, surface; in text order): the first place
+    of the first claim's surface at which every claim's surface is found, else its first place ("01-10-2014 … Kills
+    [10]" has a "10" in the date first); NaN when the surface is not in the sentence."""
+    start, surface = claims[0]
+    at = first = sentence.find(surface)
+    while at >= 0:
+        base = start - at
+        if all(sentence[st - base : st - base + len(sf)] == sf for st, sf in claims[1:]):
+            return float(base)
+        at = sentence.find(surface, at + 1)
+    return float(start - first) if first >= 0 else float("nan")
 
 
 #: Text between two figures that makes them one quantity at two times ("rose to A from B", "A, up from B").

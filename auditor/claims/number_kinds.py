@@ -15,7 +15,8 @@ from auditor.claims.number_reader import Reading
 from auditor.claims.numeric_rules import NumericRules
 from auditor.claims.word_tables import number_words
 
-MONTHS: Final = "|".join(number_words()["months"])
+_MONTH_WORDS: Final = tuple(number_words()["months"])
+MONTHS: Final = "|".join(_MONTH_WORDS)
 _GLUED_ID = re.compile(r"[A-Za-z]+\d")
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)(?![\w])", re.IGNORECASE)
 _TIME = re.compile(
@@ -39,13 +40,16 @@ _YEAR_BEFORE = re.compile(
 )
 _AGE_AFTER = re.compile(r"-years?-old|-month-old|-week-old|-day-old|\s?yo(?![\w])", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"(?<![\w])(?:aged|age|ages)\s+$", re.IGNORECASE)
-_CITATION_WORDS = (
-    r"(?<![\w])(?:p|pp|page|pages|vol|volume|volumes|no|nos|nr|nrs|number|numbers|chapter|chapters|section|"
-    r"sections|article|articles|art|paragraph|paragraphs|para|figure|figures|fig|table|tables|exercise|exercises|"
-    r"resolution|resolutions|rule|rules|route|routes|highway|flight|flights|version|v|room|platform|gate|bus|"
-    r"line|level|grade|class|episode|episodes|season|act|scene|verse|psalm|amendment|amendments|item|items|step|"
-    r"phase|stage|district|zone|ward|sector|unit|block|lot|model|type|mark|mk|series|tier|category|cat)\.?\s*#?\s*"
+#: The words a citation's number follows ("section 3", "No. 5", "route #66").
+_CITATION_WORD_TEXT: Final = (
+    "p pp page pages vol volume volumes no nos nr nrs number numbers chapter chapters section sections article "
+    "articles art paragraph paragraphs para figure figures fig table tables exercise exercises resolution "
+    "resolutions rule rules route routes highway flight flights version v room platform gate bus line level grade "
+    "class episode episodes season act scene verse psalm amendment amendments item items step phase stage "
+    "district zone ward sector unit block lot model type mark mk series tier category cat"
 )
+_CITATION_WORD_LIST: Final = tuple(_CITATION_WORD_TEXT.split())
+_CITATION_WORDS = r"(?<![\w])(?:" + "|".join(_CITATION_WORD_LIST) + r")\.?\s*#?\s*"
 _CITATION_BEFORE = re.compile(_CITATION_WORDS + "$", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 #: the later numbers of a cited list: "resolutions 2235, 2254 and 2268"
@@ -102,12 +106,24 @@ _DOCUMENT_BEFORE: Final = re.compile(
 )
 
 
+_DOCUMENT_WORDS: Final = ("resolution", "unscr", "decree", "article")
+
+
+def _may_follow_document(window: str) -> bool:
+    """Whether :data:`_DOCUMENT_BEFORE` can match in ``window`` (one of its words is in it): a cheap test first."""
+    if not window.isascii():
+        return True  # under re.I a non-ASCII letter may match an ASCII one ("ſ" and "s")
+    low = window.lower()
+    return any(word in low for word in _DOCUMENT_WORDS)
+
+
 def _reference_number(text: str, num: Reading) -> tuple[str, int] | None:
     """A decimal number after "section", "shelf mark", "No." and the like is a citation ("section 3.2"), and so is
     a number after a numbered document ("resolution 2254")."""
     if (
         not num.scaled
         and num.plain.isdigit()
+        and _may_follow_document(text[max(0, num.start - 40) : num.start])
         and _DOCUMENT_BEFORE.search(text, max(0, num.start - 40), num.start)
     ):
         return "citation", num.end
@@ -194,7 +210,11 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
     worded = lead.isalpha() or lead in ".#"  # a word (or "No.", "#") right before the number
     nxt = text[e : e + 1]
     date_after = _DATE_AFTER.match(text, e) if nxt in _DATE_AFTER_START else None
-    month_before = worded and _DATE_BEFORE.search(text, max(0, s - 12), s) is not None
+    month_before = (
+        worded
+        and _may_end_with(before, _MONTH_WORDS)
+        and _DATE_BEFORE.search(text, max(0, s - 12), s) is not None
+    )
     if (date_after is not None or month_before) and (value <= 31 or len(plain) == 4):
         return "date", date_after.end() if date_after is not None else e
     if month_before and len(plain) in (5, 6) and plain[-4:-2] in ("19", "20") and 0 < int(plain[:-4]) <= 31:
@@ -212,9 +232,9 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
     age = _AGE_AFTER.match(text, e) if nxt in ("-", " ", "y", "Y") else None
     if age is not None:
         return "age", age.end()
-    if worded and _AGE_BEFORE.search(text, max(0, s - 8), s):
+    if worded and _may_end_with(before, _AGE_WORDS) and _AGE_BEFORE.search(text, max(0, s - 8), s):
         return "age", e
-    if (worded and _CITATION_BEFORE.search(text, max(0, s - 16), s)) or (
+    if (worded and _may_cite(before) and _CITATION_BEFORE.search(text, max(0, s - 16), s)) or (
         (lead in (",", "&") or before.endswith("and"))
         and _LETTER.search(text, max(0, s - 60), s)
         is not None  # a list cited by a word ("resolutions 2235, ...")
@@ -254,14 +274,34 @@ def _plain_kind(rules: NumericRules, text: str, num: Reading) -> tuple[str, int]
     return None
 
 
+_AGE_WORDS: Final = ("aged", "age", "ages")
+
+
+def _may_end_with(before: str, words: tuple[str, ...]) -> bool:
+    """Whether ``before`` (the text before a number, trailing spaces stripped) may end with one of ``words`` and
+    an optional dot, as the end-anchored patterns read them under re.I: a cheap test before the search."""
+    tail = before[:-1] if before.endswith(".") else before
+    tail = tail[-12:]
+    return not tail.isascii() or tail.lower().endswith(words)
+
+
+def _may_cite(before: str) -> bool:
+    """Whether :data:`_CITATION_BEFORE` can match at the end of ``before`` (trailing spaces stripped): a citation
+    word, then an optional dot, spaces and "#"."""
+    if before.endswith("#"):
+        before = before[:-1].rstrip()
+    return _may_end_with(before, _CITATION_WORD_LIST)
+
+
 def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
     """A small number inside a name: "Radio 4", "Boeing 747", "Windows 95" (a capitalised word right before it,
-    not at a sentence start, and no lower-case word after it, nor a counted noun: "Raids Kill 12 Civilians")."""
+    not at a sentence start, and no lower-case word after it, nor a counted noun: "Raids Kill 12 Civilians", nor a
+    verb of what happens to people before it: "Raids Kill 12")."""
     before = _NAME_BEFORE.search(text, max(0, s - 24), s)
     if before is None or rules.before.find(text, s) is not None or _counted_noun_after(rules, text, e):
         return False
     word = before.group().strip()
-    if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES:
+    if word.endswith(("'s", "’s")) or word.lower() in _NOT_NAMES or word.lower() in rules.count_verbs:
         return False
     if word.isupper() and 2 <= len(word) <= 5 and rules.currency_before.find(text, s, 8) is None:
         return True  # an acronym's number: "the FTSE 100 climbed", "a DAX 30 firm"
@@ -269,8 +309,9 @@ def _is_name_part(rules: NumericRules, text: str, s: int, e: int) -> bool:
 
 
 _NOT_NAMES: Final = frozenset(number_words()["not_names"])
-#: Up to five words right after a number ("12 Civilians", "13 Daesh Militants", "31 Islamic State (IS) group militants").
-_WORDS_AFTER = re.compile(r"(?:\s+(?:\([A-Z]+\)|[A-Za-z][a-z]+)){1,5}")
+#: Up to five words right after a number ("12 Civilians", "13 Daesh Militants", "31 Islamic State (IS) group militants",
+#: "6 ISIS Bombers").
+_WORDS_AFTER = re.compile(r"(?:\s+(?:\([A-Z]+\)|[A-Z]{2,}\b|[A-Za-z][a-z]+)){1,5}")
 
 
 def _counted_noun_after(rules: NumericRules, text: str, e: int) -> bool:

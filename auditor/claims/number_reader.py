@@ -1,7 +1,8 @@
 """Reading one written number at a position: digits with separators, scale words and abbreviations, number
 words, fractions, exponents.
 
-The scanner (:mod:`auditor.claims.scanner`) decides where expressions start (:data:`SEED`) and what surrounds a number
+The scanner (:mod:`auditor.claims.scanner`) decides where expressions start (:mod:`auditor.claims.seeds`) and what
+surrounds a number
 (qualifiers, units, ranges); this module reads the number itself into a :class:`Reading`; the arithmetic of written
 numbers is in :mod:`auditor.claims.numbers`.
 """
@@ -12,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from auditor.claims.lexicon import trie_pattern
 from auditor.claims.numbers import (
     DENOMINATORS,
     DOZENS,
@@ -28,26 +28,10 @@ from auditor.claims.numbers import (
     value_precision,
 )
 from auditor.claims.numeric_rules import NumericRules
-from auditor.claims.word_tables import number_words
 
 ORDINAL_WORDS: Final = frozenset(ORDINALS)
-_FRACTION_CHARS = "".join(UNICODE_FRACTIONS)
-_SEED_WORDS = sorted(
-    set(UNITS) | set(TENS) | set(SCALES) | {"dozen", "half", "quarter"} | set(DENOMINATORS) | ORDINAL_WORDS
-)
-_VAGUE_TRIGGERS: Final = tuple(number_words()["vague_quantities"])
 
 
-def _cased(words: list[str] | tuple[str, ...]) -> list[str]:
-    """Each word in lower case, Capitalised and UPPER case (faster than a case-insensitive pattern)."""
-    return sorted({v for w in words for v in (w.lower(), w.capitalize(), w.upper())})
-
-
-#: Where an expression may start: a digit run, a fraction sign, a number word, or a vague-quantity trigger word.
-SEED: Final = re.compile(
-    rf"\d+|[{_FRACTION_CHARS}]"
-    rf"|(?<![A-Za-z])(?:(?P<vague>{trie_pattern(_cased(_VAGUE_TRIGGERS))})|{trie_pattern(_cased(_SEED_WORDS))})(?![A-Za-z])"
-)
 #: A number written in digits, with thousands separators (Western, Indian or spaced) and decimals.
 DIGIT_TOKEN: Final = re.compile(
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d{1,2}(?:,\d{2})+,\d{3}(?![\d])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)"
@@ -56,7 +40,14 @@ DIGIT_TOKEN: Final = re.compile(
 #: A decimal comma before a percent sign: "35,47%", "6,99 %" (one or two decimals, never a thousands group).
 _DECIMAL_COMMA_PERCENT: Final = re.compile(r",(\d{1,2})(?=[ \u00a0]?%)")
 _EXPONENT_START: Final = frozenset("eE x×")
+_TIMES: Final = frozenset("x×")
 _SPACE_CHARS: Final = frozenset(" \t\u00a0\n")
+# The characters the scale patterns can start with after one separator: a cheap test before each pattern.
+_MEGA_STARTS: Final = frozenset("MUEG")
+_SCALE_WORD_STARTS: Final = frozenset(
+    "HTMBLCD"
+)  # hundred, thousand, million, billion, trillion, lakh, crore, dozen
+_SCALE_ABBREV_STARTS: Final = frozenset("bmtkKMGBT")
 _LIST_CONTINUES = re.compile(r"\s*(?:,|and|or|&)\s*\d")
 _PLAIN_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _YEAR_LIKE = re.compile(r"(?:18|19|20)\d\d")
@@ -149,7 +140,8 @@ class NumberReader:
             precision = 10.0 ** -len(decimals)
             raw, end = raw + "." + decimals, comma.end(1)
             nxt = text[end : end + 1]
-        exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START else None
+        times_after_space = nxt != " " or text[end + 1 : end + 2] in _TIMES  # "2 x 10^6"
+        exp = _EXPONENT.match(text, end) if nxt in _EXPONENT_START and times_after_space else None
         if exp is not None:
             e = exp.group()
             exponent = int(e.split("^")[1]) if "^" in e else int(e[1:])
@@ -176,17 +168,19 @@ class NumberReader:
             value += int(mixed.group(1)) / int(mixed.group(2))
             return Reading(pos, mixed.end(), value, value_precision(value), False, False, "")
         num = Reading(pos, end, value, precision, False, scaled, raw)
-        mega = _MEGA_CURRENCY.match(text, end) if spaced_after or nxt in "MUEG" else None
+        first = text[end + 1 : end + 2] if spaced_after else nxt  # after one separator
+        mega = _MEGA_CURRENCY.match(text, end) if first in _MEGA_STARTS else None
         if mega is not None:
             num.value, num.precision, num.end = value * 1e6, precision * 1e6, mega.end()
             num.scaled, num.unit, num.kind = True, mega.group(1) or mega.group(2), "money"
             return num
-        word = _SCALE_WORD.match(text, end) if spaced_after else None
+        word_may_follow = first in _SPACE_CHARS or not first.isascii() or first.upper() in _SCALE_WORD_STARTS
+        word = _SCALE_WORD.match(text, end) if spaced_after and word_may_follow else None
         if word is not None and (
             word.group(1).islower() or not _YEAR_LIKE.fullmatch(raw)
         ):  # not "2014 Dozens"
             return self._continue_words(text, pos, [raw.replace(",", "")], word.start(), num)
-        abbr = SCALE_ABBREV.match(text, end)
+        abbr = SCALE_ABBREV.match(text, end) if first in _SCALE_ABBREV_STARTS else None
         if abbr is not None:
             token = abbr.group(1)
             if token in ("m", "b", "M", "B", "T", "G") and not self._glued_scale_ok(text, pos, abbr):

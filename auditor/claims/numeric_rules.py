@@ -80,17 +80,80 @@ class PhraseIndex:
         tokens = list(_TOKEN.finditer(window))
         if not tokens or window[tokens[-1].end() :].strip():
             return None
-        for n in range(min(self.max_words, len(tokens)), 0, -1):
-            seg = tokens[-n:]
-            key = " ".join(self._norm(t.group()) for t in seg)
-            value = self.table.get(key)
+        tokens = tokens[-self.max_words :]
+        words = [t.group() for t in tokens]
+        if not self.case_sensitive:
+            words = [w.lower() for w in words]
+        for n in range(len(tokens), 0, -1):
+            value = self.table.get(" ".join(words[-n:]))
             if value is None:
                 continue
-            first = seg[0]
+            first = tokens[-n]
             if first.start() == 0 and lo > 0 and text[lo - 1].isalnum() and first.group()[0].isalnum():
                 continue  # the phrase would start inside a word cut by the window
             return value, lo + first.start()
         return None
+
+
+#: What may stand between a number and its unit: spaces, or a line break when the line goes on in lower case
+#: ("six\nmonths", not a table's next row "7,148,000\n    Year"), or a hyphen.
+_UNIT_GAP = r"(?:[ \t\u00a0]*|[ \t\u00a0]*\n[ \t\u00a0]*(?=(?-i:[a-z]))|-)"
+_SPACES = " \t\u00a0"
+
+
+class UnitAfter:
+    """The unit right after a number: :attr:`pattern` (the gap, then one alternation of every unit form, longest
+    first), matched through a smaller copy holding only the forms that can start at the characters after the gap.
+
+    ``match`` gives the match of :attr:`pattern` itself: a form whose first character is not ASCII is kept in every
+    copy (under ``re.I`` "K" matches the Kelvin sign), and after a non-ASCII character the whole pattern is used.
+    """
+
+    __slots__ = ("_by_start", "_forms", "_narrow", "pattern")
+
+    def __init__(self, forms: list[str]) -> None:
+        self.pattern = re.compile(
+            _UNIT_GAP + f"(?:{_alternation(forms, left_boundary=False)})", re.IGNORECASE
+        )
+        self._forms = forms
+        self._by_start: dict[str, list[str]] = {}
+        for f in forms:
+            first = f.strip()[:1]
+            keys = [first.lower()] if first.isascii() else ["*"]  # "*": in every copy
+            for key in keys:
+                self._by_start.setdefault(key, []).append(f)
+        self._narrow: dict[frozenset[str], re.Pattern[str]] = {}
+
+    def _copy(self, starts: frozenset[str]) -> re.Pattern[str]:
+        found = self._narrow.get(starts)
+        if found is None:
+            keep = {f for key in (*starts, "*") for f in self._by_start.get(key, ())}
+            forms = [f for f in self._forms if f in keep]
+            body = _alternation(forms, left_boundary=False) if forms else "(?!)"
+            found = re.compile(_UNIT_GAP + f"(?:{body})", re.IGNORECASE)
+            self._narrow[starts] = found
+        return found
+
+    def match(self, text: str, pos: int) -> re.Match[str] | None:
+        """``pattern.match(text, pos)``."""
+        end = len(text)
+        i = pos
+        while i < end and text[i] in _SPACES:
+            i += 1
+        if i == end:
+            return None
+        starts = [text[i]]
+        if text[i] == "\n":  # the gap may go on to the next line
+            j = i + 1
+            while j < end and text[j] in _SPACES:
+                j += 1
+            if j < end:
+                starts.append(text[j])
+        if text[pos] == "-" and pos + 1 < end:
+            starts.append(text[pos + 1])
+        if not all(c.isascii() for c in starts):
+            return self.pattern.match(text, pos)
+        return self._copy(frozenset(c.lower() for c in starts)).match(text, pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +171,7 @@ class NumericRules:
     change_verbs: frozenset[str]
     compound_join: re.Pattern[str]
     currency_before: PhraseIndex
-    unit_after: re.Pattern[str]
+    unit_after: UnitAfter
     #: what a unit after a number can start with (lower case; a non-ASCII character is always tried)
     unit_after_starts: frozenset[str]
     unit_after_form: dict[str, UnitForm]
@@ -117,6 +180,9 @@ class NumericRules:
     #: look-up keys (``lexicon.noun_key``) of the nouns that name what is counted ("civilians", "militants"):
     #: a capitalised one after a number makes it a count in a title-case headline ("Raids Kill 12 Civilians")
     count_nouns: frozenset[str] = frozenset()
+    #: the one-word triggers (lower case) of the measures that happen to people ("kill", "injure"): a number
+    #: right after one counts, even capitalised in a headline ("Airstrikes Kill 50", "Injure 100 Militants")
+    count_verbs: frozenset[str] = frozenset()
 
 
 def _phrase(form: str, left_boundary: bool = True) -> str:
@@ -284,6 +350,7 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
     unit_forms, currency_before = _read_units(base / "units.yaml")
     before_map, after_map, opens, joins, verbs = h.before, h.after, h.opens, h.joins, h.verbs
     compound, exempt, vague_range = h.compound, h.exempt, h.vague
+    count_nouns, count_verbs = _count_words(base / "measures.yaml")
 
     return NumericRules(
         before=PhraseIndex.build(before_map),
@@ -297,29 +364,26 @@ def load_numeric_rules(directory: Path | None = None) -> NumericRules:
         change_verbs=frozenset(v.lower() for v in verbs),
         compound_join=re.compile(rf"\s*(?:{_alternation(compound)})\s*", re.IGNORECASE),
         currency_before=PhraseIndex.build(currency_before, case_sensitive=True),
-        unit_after=re.compile(
-            # a unit may follow a line break only when the line goes on in lower case ("six\nmonths"), not in a
-            # table's next row ("7,148,000\n    Year")
-            rf"(?:[ \t\u00a0]*|[ \t\u00a0]*\n[ \t\u00a0]*(?=(?-i:[a-z]))|-)"
-            rf"(?:{_alternation(list(unit_forms), left_boundary=False)})",
-            re.IGNORECASE,
-        ),
+        unit_after=UnitAfter(list(unit_forms)),
         unit_after_starts=frozenset(" \t\n-") | {f.strip()[:1].lower() for f in unit_forms if f.strip()},
         unit_after_form=unit_forms,
         vague=re.compile(rf"(?:{_alternation(list(vague_range))})", re.IGNORECASE),
         vague_range=vague_range,
-        count_nouns=_count_nouns(base / "measures.yaml"),
+        count_nouns=count_nouns,
+        count_verbs=count_verbs,
     )
 
 
-def _count_nouns(path: Path) -> frozenset[str]:
-    """The noun keys of ``measures.yaml`` (its measure nouns and generic people nouns); none when it is absent."""
+def _count_words(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The noun keys of ``measures.yaml`` (its measure nouns and generic people nouns) and the one-word triggers
+    of its event measures; none when it is absent."""
     from auditor.claims.lexicon import load_measures
 
     if not path.is_file():
-        return frozenset()
+        return frozenset(), frozenset()
     lexicon = load_measures(path)
-    return frozenset(lexicon.nouns) | lexicon.generic
+    verbs = {t for m in lexicon.measures.values() if m.event for t in m.triggers if " " not in t}
+    return frozenset(lexicon.nouns) | lexicon.generic, frozenset(verbs)
 
 
 @cache

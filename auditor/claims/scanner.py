@@ -23,17 +23,10 @@ from auditor.claims.number_kinds import (
     looks_like_years,
     non_claim_kind,
 )
-from auditor.claims.number_reader import (
-    SCALE_ABBREV,
-    SEED,
-    SPACES,
-    NumberReader,
-    Reading,
-    scale_of,
-    unreadable_end,
-)
+from auditor.claims.number_reader import SCALE_ABBREV, SPACES, NumberReader, Reading, scale_of, unreadable_end
 from auditor.claims.numbers import SCALE_ABBREVIATIONS, value_precision
 from auditor.claims.numeric_rules import NumericRules, lookup_form
+from auditor.claims.seeds import SEED, seeds
 
 #: A web address, or an e-mail address starting where a word may (a long run is tried once, not from each character).
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@<(\[\"'“‘])[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
@@ -144,8 +137,8 @@ class Scanner:
         # addresses come in the order of the text, like the seeds: one look at the next address per seed
         urls = _URL.finditer(text) if ("://" in text or "www." in text or "@" in text) else iter(())
         url = next(urls, None)
-        for seed in SEED.finditer(text):
-            s = seed.start()
+        for seed, vague_seed in seeds(text):
+            s = seed
             if s > 0 and text[s - 1] == "." and (s < 2 or not text[s - 2].isalnum()) and text[s].isdigit():
                 s -= 1  # ".08"
             if s < pos:
@@ -154,7 +147,7 @@ class Scanner:
                 url = next(urls, None)
             if url is not None and url.start() <= s:
                 continue
-            if seed.group("vague") is not None:
+            if vague_seed:
                 vague = self._vague(text, s)
                 if vague is not None and vague.start >= pos:
                     yield vague

@@ -19,8 +19,10 @@ from auditor.claims.word_tables import number_words
 MAX_SENTENCE_CHARS: Final = 1000
 
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before white space and an upper-case
-# letter, digit or opening quote, or at a line break.  Common abbreviations do not end a sentence.
-_BOUNDARY: Final = re.compile(r"""[.!?]["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|\n\s*""")
+# letter, digit or opening quote, or at a line break.  Common abbreviations do not end a sentence.  The pattern
+# starts with the class of the characters that may end a sentence, so that the engine skips the others without
+# trying the pattern there (as ``[.!?]["'”’)\]]*\s+(?=…)|\n\s*`` would be tried at every position).
+_BOUNDARY: Final = re.compile(r"""[.!?\n](?:(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])|(?<=\n)\s*)""")
 #: A line break that only wraps a sentence (wire copy is hard-wrapped at ~65 characters): one break, followed at
 #: once by a lower-case word after a word, a figure or a comma ("revenues of 600,971 dlrs,\ncompared with"), or by
 #: any word after a word no sentence ends with ("general elections in\nApril"). A new paragraph is indented or
@@ -38,16 +40,21 @@ def sentence_starts(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[int]
     """Start offsets of the sentences of ``text`` (always begins with 0), none longer than ``max_chars``."""
     starts = [0]
     for m in _BOUNDARY.finditer(text):
-        if text[m.start()] == "\n" and _wraps(text, m.start()):
-            continue
-        if text[m.start()] == ".":
-            word = _LAST_WORD.search(text, max(0, m.start() - 12), m.start() + 1)
+        at = m.start()
+        ch = text[at]
+        if ch == "\n":
+            if _wraps(text, at):
+                continue
+        elif ch == ".":
+            word = _LAST_WORD.search(text, max(0, at - 12), at + 1)
             if word is not None:
                 w = word.group(1).lower().rstrip(".")
                 if w in _ABBREVIATIONS or len(w) == 1:
                     continue
-        _cut_long(text, starts, m.end(), max_chars)
-        starts.append(m.end())
+        end = m.end()
+        if end - starts[-1] > max_chars:
+            _cut_long(text, starts, end, max_chars)
+        starts.append(end)
     _cut_long(text, starts, len(text), max_chars)
     return starts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -73,7 +74,12 @@ def command(
 
     Reads .txt, .md, .html and .jsonl files; a folder is read recursively.
     """
-    from auditor.checks.batch_jobs import FailedBatches, extracted
+    from auditor.claims.batches import FailedBatches, extracted
+
+    # What is loaded now (modules, rules) lives as long as the process: out of the collector's sight, its
+    # collections no longer walk it (CPU of gc over the shared news 0.08 -> 0.03 s). This process only, not the
+    # library's callers.
+    gc.freeze()
 
     if (settings := dask_settings(ctx, exclusive=("fmt", "output"))) is not None:
         from auditor.cluster.run import run_on_dask

@@ -14,10 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from auditor.checks.worker_pool import resolve_jobs
 from auditor.errors import DateError, UsageError
 from auditor.io.dates import DATE_ORDERS, read_date
-from auditor.schemas import FAIL_ON
+from auditor.severities import FAIL_ON
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,6 +151,15 @@ def batch_size_option(default: int, help_text: str) -> Callable[[F], F]:
     return decorate
 
 
+def _resolve_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    if value != 0:  # a number given (at least 1: the option's range) is kept as it is
+        return value
+    # imported only for 0: the auditor.checks package loads the checking engine, which a command may not need
+    from auditor.io.worker_pool import resolve_jobs
+
+    return resolve_jobs(value)
+
+
 def jobs_option(func: F) -> F:
     """``--jobs N`` into ``jobs`` (0 resolved to the number of usable cores)."""
     return click.option(
@@ -160,7 +168,7 @@ def jobs_option(func: F) -> F:
         type=click.IntRange(min=0),
         default=1,
         show_default=True,
-        callback=lambda _ctx, _param, value: resolve_jobs(value),
+        callback=_resolve_jobs,
         metavar="N",
         help="Worker processes, each taking whole batches (0: one per core). The output is the same as with 1.",
     )(func)

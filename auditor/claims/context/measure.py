@@ -27,6 +27,12 @@ _OF_THEM = re.compile(r"\s+of\s+(?:them|whom)\b", re.IGNORECASE)
 _AS_MANY = frozenset({"many", "much", "few"})
 #: Finite auxiliaries that start the predicate after a subject's prepositional phrase: "from both sides [were]".
 _FINITE = frozenset({"are", "had", "has", "have", "is", "was", "were"})
+#: How many words the noun of an earlier listed part may have ("19 [young] children and").
+_PART_NOUN_WORDS = 3
+#: How far after a number in an aside the comma that closes it may be (characters).
+_ASIDE_REACH = 80
+#: A whitespace-separated token, as ``str.split`` cuts the words before a number.
+_TOKEN = re.compile(r"\S+")
 
 
 def _title_case(text: str, sent: Sentence) -> bool:
@@ -62,11 +68,34 @@ class MeasureReader:
 
     def _aside(self, words: list[str], at: int | None = None) -> bool:
         """Whether the words end (or, given ``at``, start there) with an opener of a part of a count given before
-        (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"."""
-        tokens = tuple(w.strip(PUNCT).lower() for w in (words[-3:] if at is None else words[at : at + 3]))
+        (``aside_openers``): "killed 30, including [8] soldiers", "among them 26 minors"; or, without ``at``,
+        with a later part of the list it opened (:meth:`_list_opener`)."""
         if at is None:
-            return any(tokens[-len(o) :] == o for o in self.grammar.aside_tails)
+            return self._list_opener(words) is not None
+        tokens = tuple(w.strip(PUNCT).lower() for w in words[at : at + 3])
         return any(tokens[: len(o)] == o for o in self.grammar.aside_tails)
+
+    def _list_opener(self, words: list[str]) -> int | None:
+        """Where the aside opener starts when the words end with it, or with an earlier part of the list it opened
+        and a joining word or comma ("killed 26 people, including 19 children and [16] women", "including 5
+        boys, 4 girls, [3] women"); else None."""
+        tokens = tuple(w.strip(PUNCT).lower() for w in words[-3:])
+        for o in self.grammar.aside_tails:
+            if tokens[-len(o) :] == o:
+                return len(words) - len(o)
+        if not words:
+            return None
+        last = words[-1].lower()
+        if last in ("and", "or"):
+            at = len(words) - 2
+        elif last.endswith(",") and not last[:1].isdigit():
+            at = len(words) - 1
+        else:
+            return None
+        for j in range(at, max(-1, at - _PART_NOUN_WORDS - 1), -1):
+            if words[j][:1].isdigit():
+                return self._list_opener(words[:j]) if j < at else None
+        return None
 
     def noun_measure(self, phrase: str, kind: str) -> tuple[str | None, bool]:
         """(measure of the phrase's nouns, whether its head is a generic people noun); memoised."""
@@ -161,11 +190,30 @@ class MeasureReader:
         # words from the number to the end of its counted noun after it ("five [other] worshippers")
         size = len(text[span[1] : counted[1][1]].split()) if counted and counted[1][0] >= span[1] else 0
         if measure is None and kind == "count":
+            hits = self._hits(text, sent, triggers=True)
+            end = counted[1][1] if counted and counted[1][0] >= span[1] else span[1]
+            if self._aside(preceding):
+                # a part in an aside between a whole and its predicate: "[35] others, including [18] children and
+                # 20 women, were injured"
+                closing = self._after_aside(text, span, after, hits, kind, sent.words or [])
+                if closing is not None:
+                    return closing
+                whole = self._whole_measure(text, sent, span, kind)
+                if whole is not None:
+                    return whole
+            opener = self._list_opener(preceding) if text.startswith(",", end) else None
+            if opener is not None and opener < first - 2:
+                # the last part of a list an aside opened, closed by a comma, counts what the whole did, not what
+                # the clause after the list says: "killed 26 people, including 19 children and [16] women, and
+                # injured 11 others" ("and [43] others were injured" has a predicate of its own)
+                whole = self._pick(hits, opener, opener, 0, opener, kind, event=True, words=sent.words)
+                if whole is not None:
+                    return whole
             # the participle right after the counted phrase is the number's own: "killed 7, [37] others injured",
-            # "leaving [30] cadets injured"
-            own = self._participle_after(
-                self._hits(text, sent, triggers=True), after + size, kind, sent.words
-            )
+            # "leaving [30] cadets injured"; or after an aside: "[35] others, including 18 children, were injured"
+            aside = self.grammar.appositive.match(text, end)
+            skipped = len(aside.group()[1:].split()) if aside else 0
+            own = self._participle_after(hits, after + size + skipped, kind, sent.words)
             if own is not None:
                 return own
         if measure is None and subject_read and counted is not None and self._restated(text, counted):
@@ -185,7 +233,7 @@ class MeasureReader:
             aside = (
                 self.grammar.appositive.match(text, counted[1][1]) if counted else None
             )  # ", including 11,"
-            size += len(aside.group().split()) if aside else 0
+            size += len(aside.group()[1:].split()) if aside else 0
             return self._people_event(text, sent, preceding, (after, after + size), kind) or measure
         if kind != "count":
             nouns = self._hits(text, sent, triggers=False)
@@ -285,10 +333,11 @@ class MeasureReader:
     def _phrase_after(self, text: str, end: int, kind: str) -> str | None:
         """The measure of a several-word noun right after the number that the counted phrase cuts short
         ("[1,000] dead and missing", "[5,000] people in need")."""
-        words = text[end : end + 60].lower().split()[:4]
+        words = [w.strip(PUNCT) for w in text[end : end + 60].lower().split()[:4]]
+        nouns = self.lexicon.nouns
         for n in range(len(words), 1, -1):
-            key = " ".join(w.strip(PUNCT) for w in words[:n])
-            measure = self.lexicon.nouns.get(key)
+            key = " ".join(words[:n])
+            measure = nouns.get(key)
             if measure is not None and " " in key and kind in self.lexicon.measures[measure].kinds:
                 return measure
         return None
@@ -312,6 +361,38 @@ class MeasureReader:
                 or word in self.grammar.auxiliaries
             ):
                 return None  # another count, clause or relative clause ("in the town that was hit")
+        return None
+
+    def _whole_measure(self, text: str, sent: Sentence, span: tuple[int, int], kind: str) -> str | None:
+        """The measure of the count right before the aside opener that starts the number's clause: a listed part
+        counts what its whole counts ("the death toll has reached 20 people, including [18] children"; "80
+        sustained injuries, including [72] children"); None when no count is a few words before the opener."""
+        tokens = list(_TOKEN.finditer(text, sent.start, span[0]))
+        low = tuple(t.group().strip(PUNCT).lower() for t in tokens[-3:])
+        tail = next((o for o in self.grammar.aside_tails if low[-len(o) :] == o), None)
+        if tail is None:
+            return None  # a later part has a predicate of its own: "including 3 children and [43] others were hurt"
+        opener = len(tokens) - len(tail)
+        for j in range(opener - 1, max(-1, opener - _PART_NOUN_WORDS - 2), -1):
+            token = tokens[j]
+            if token.group()[:1].isdigit():
+                whole = (token.start(), token.start() + len(token.group().rstrip(PUNCT)))
+                return self.measure(
+                    text, sent, whole, kind, self.counted.after(text, whole[1], sent.end, kind)
+                )
+        return None
+
+    def _after_aside(
+        self, text: str, span: tuple[int, int], after: int, hits: list[_Hit], kind: str, words: list[str]
+    ) -> str | None:
+        """The event measure of the predicate right after the comma that closes the aside the number sits in
+        (``after``: the index of the word after the number): "[35] others, including [18] children and 20 women,
+        were injured"; None when no comma closes it within a few words or no predicate follows."""
+        for j, token in enumerate(text[span[1] : span[1] + _ASIDE_REACH].split()):
+            if token[-1:] in ";:.!?":
+                return None
+            if token.endswith(","):
+                return self._participle_at(hits, after + j + 1, kind, words)
         return None
 
     def _participle_at(self, hits: list[_Hit], at: int, kind: str, words: list[str]) -> str | None:
@@ -410,8 +491,8 @@ class MeasureReader:
         index = self._trigger_index if triggers else self._noun_index
         hits: list[_Hit] = []
         if not index.keys().isdisjoint(words):
-            for i, word in enumerate(words):
-                for rest, name in index.get(word, ()):
+            for i in [i for i, word in enumerate(words) if word in index]:  # the few words that start one
+                for rest, name in index[words[i]]:
                     if not rest or tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
                         hits.append((i, i + 1 + len(rest), name))
         if len(hits) > 1:  # a phrase inside a longer one is the longer one's: "killing and [injuring]"

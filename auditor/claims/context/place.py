@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Final
 
 from auditor.claims.context.sentence import Sentence, distance, nearest
@@ -28,6 +29,8 @@ _NEXT_PREDICATE: Final = re.compile(
 
 #: After a place, the seat of an organisation, not where its count is: "the UK-based monitor", "London based".
 _BASED: Final = re.compile(r"[-\s]based\b", re.IGNORECASE)
+#: What joins two places into a pair that names a relation or a border, not one place: "US-Russia", "Turkey/Syria".
+_PAIR_JOINS: Final = frozenset({"-", "–", "—", "/"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class PlaceReader:
         if sent.attributions:  # a place in the source is the speaker ("Russia said ..."), not where
             places = [p for p in places if not any(a <= p.start < b for a, b, _ in sent.attributions)]
         places = [p for p in places if _BASED.match(text, p.end) is None]  # "a Beirut-based NGO": its seat
+        pairs = {
+            i for a, b in pairwise(places) if text[a.end : b.start] in _PAIR_JOINS for i in (a.start, b.start)
+        }
+        places = [p for p in places if p.start not in pairs]  # "the US-Russia truce": two countries, no place
         if after is not None:
             end = after.end()
             places = [p for p in places if p.start < end or text[end : p.start].strip() not in ("", "the")]

@@ -7,8 +7,10 @@ reused for every number in it, so annotating a claim costs a few list scans.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from auditor.claims.context.attribution import attribution_reader
 from auditor.claims.context.counted import CountedReader
@@ -17,9 +19,12 @@ from auditor.claims.context.place import place_reader
 from auditor.claims.context.scope import scope_reader
 from auditor.claims.context.sentence import Sentence, nearest
 from auditor.claims.context.time import as_of, date_reader
-from auditor.claims.context.words import Grammar, default_grammar, load_grammar
+from auditor.claims.context.words import Grammar, alternation, default_grammar, load_grammar
 from auditor.claims.lexicon import MeasureLexicon, default_measures, load_measures, noun_key
 from auditor.claims.places import Gazetteer, PlaceMention, default_gazetteer
+
+#: How far back a "the country's" looks for the country it refers to (characters).
+_COUNTRY_REACH: Final = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +64,16 @@ class ContextReader:
         self._dates = date_reader(self.grammar)
         self._attributions = attribution_reader(self.grammar)
         self._scope = scope_reader(self.grammar, self.measures, self.places)
+        self._anaphor = re.compile(rf"(?i)(?<!\w)(?:{alternation(self.grammar.country_anaphors)})(?!\w)")
         self._text: str | None = None
         self._sentences: dict[tuple[int, int, dt.date | None], Sentence] = {}
+
+    def _country_before(self, text: str, end: int) -> str | None:
+        """The country named last before ``end`` in the document (what "the country's" refers to)."""
+        for mention in reversed(self.places.mentions(text[max(0, end - _COUNTRY_REACH) : end])):
+            if len(mention.code) == 3 and mention.code.isupper():
+                return mention.code
+        return None
 
     def _adjective(self, word: str) -> bool:
         """A singular demonym, which describes a thing ("Turkish beach") more often than it places people."""
@@ -110,9 +123,19 @@ class ContextReader:
         location = (
             self._place.location(text, sent, span, counted_range, self._adjective) if sent.places else None
         )
+        if location is None and measure is not None:
+            lo, hi = sent.clause(text, span)
+            anaphor = self._anaphor.search(text, lo, hi)
+            if anaphor is not None:  # "half of the country's population": the country named last
+                location = self._country_before(text, anaphor.start())
         when = as_of(sent.as_of, span, doc_date) if sent.as_of else doc_date
         if measure is not None and when is not None:
-            when = self._scope.before_war(text, sent, span, measure, location) or when
+            when = (
+                self._scope.before_war(
+                    text, sent, span, measure, location, lambda: self._country_before(text, span[0])
+                )
+                or when
+            )
         return ClaimContext(
             counted=counted[0] if counted else None,
             measure=measure,
@@ -120,7 +143,7 @@ class ContextReader:
             as_of=when,
             attribution=nearest(sent.attributions, span, sent.start, sent.end) if sent.attributions else None,
             scope=self._scope.scope(text, sent, span, measure, size) if counts else None,
-            qualifier=self._scope.qualifier(text, sent, span, measure) if counts else None,
+            qualifier=self._scope.qualifier(text, sent, span, measure, kind) if measure is not None else None,
         )
 
     def _sentence(self, text: str, sentence: tuple[int, int], doc_date: dt.date | None) -> Sentence:

@@ -10,13 +10,15 @@ one of those even beside an incident noun ("air strikes have killed [2,000] sinc
 
 The *qualifier* says that a count is not a count of what happened: ``plan`` (a quota, pledge or intention: "the
 U.S. will accept [85,000] refugees") or ``subset`` (a part no series breaks out: "[60,000] died in government
-jails"). The word lists are in ``rules/grammar.yaml``.
+jails"); and that any number with a measure is a criterion rather than an amount: ``threshold`` ("all donations
+[over £5,000] must be declared"). The word lists are in ``rules/grammar.yaml``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -42,6 +44,9 @@ _OPENING_REACH: Final = 30
 #: Below this size a count of what happens to people (deaths, injured, rescued…) with no period word near it is one
 #: incident's or one day's: news names the period of a total ("since 2011", "this year"), not of a day's toll.
 _EVENT_SIZE: Final = 1000
+#: How far before a comparator its threshold noun phrase may start: "any political donations [over £500]", or a
+#: first threshold it is coordinated with.
+_THRESHOLD_REACH: Final = 120
 #: Measures that a place of detention defines rather than narrows.
 _HELD: Final = frozenset({"detained", "arrests"})
 
@@ -55,6 +60,10 @@ class ScopeReader:
     event_times: re.Pattern[str]
     plans: re.Pattern[str]
     subsets: re.Pattern[str]
+    #: a noun phrase opened by a threshold opener, ending where the number's comparator starts
+    threshold_noun: re.Pattern[str]
+    #: a threshold comparator at the start of a number's span
+    threshold_comparator: re.Pattern[str]
     prewar: re.Pattern[str]
     appositive: re.Pattern[str]
     lexicon: MeasureLexicon
@@ -94,9 +103,18 @@ class ScopeReader:
             return "event"  # "[23] people were killed", no period named: one incident's or one day's toll
         return total
 
-    def qualifier(self, text: str, sent: Sentence, span: tuple[int, int], measure: str | None) -> str | None:
-        """``plan`` or ``subset`` when the count is not a count of what happened (see the module doc)."""
+    def qualifier(
+        self, text: str, sent: Sentence, span: tuple[int, int], measure: str | None, kind: str = "count"
+    ) -> str | None:
+        """``threshold``, ``plan`` or ``subset`` when the number is not an amount of what happened (see the module
+        doc); of a number of another kind than a count, only ``threshold``."""
         if measure not in self.lexicon.measures:
+            return None
+        if self.threshold_comparator.match(text, span[0]) is not None and self.threshold_noun.search(
+            text, max(sent.start, span[0] - _THRESHOLD_REACH), span[0]
+        ):
+            return "threshold"
+        if kind != "count":
             return None
         if self.plans.search(text, sent.start, sent.end) is not None:
             return "plan"
@@ -106,7 +124,13 @@ class ScopeReader:
         return None
 
     def before_war(
-        self, text: str, sent: Sentence, span: tuple[int, int], measure: str, location: str | None
+        self,
+        text: str,
+        sent: Sentence,
+        span: tuple[int, int],
+        measure: str,
+        location: str | None,
+        country_before: Callable[[], str | None] | None = None,
     ) -> dt.date | None:
         """For a stock the words just before it date before the war of its place ("the pre-war population of
         [22 million]"): the day before that war began, or :data:`NO_WAR` when the place has no war in
@@ -117,6 +141,8 @@ class ScopeReader:
         lo, _ = sent.clause(text, span)
         if self.prewar.search(text, max(lo, span[0] - _PREWAR_REACH), span[0]) is None:
             return None
+        if location is None and country_before is not None:
+            location = country_before()  # "the country's pre-war population": the country named last
         began = self.places.war_start(location)
         return began - dt.timedelta(days=1) if began is not None else NO_WAR
 
@@ -153,6 +179,13 @@ def scope_reader(grammar: Grammar, lexicon: MeasureLexicon, places: Gazetteer) -
         event_times=_words(grammar.event_times),
         plans=_words(grammar.plan_words),
         subsets=_words(grammar.subset_nouns),
+        # "all donations [over £5,000] to head offices and [over £1,000] to local parties": the second too
+        threshold_noun=re.compile(
+            rf"(?i)\b(?:{alternation(grammar.threshold_openers)})\s+(?:(?!to\b)[a-z][a-z-]*\s+)?[a-z][a-z-]*[^\Ws]s\s+"
+            rf"(?:(?:{alternation(grammar.threshold_comparators)})\s+\S+(?:\s+(?:to|for|in|from|at|by)\s+[a-z' ]{{1,40}}?)?"
+            rf"\s+(?:and|or)\s+)?\Z"
+        ),
+        threshold_comparator=re.compile(rf"(?i)(?:{alternation(grammar.threshold_comparators)})\b"),
         prewar=_words(grammar.prewar_words),
         appositive=grammar.appositive,
         lexicon=lexicon,

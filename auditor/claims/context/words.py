@@ -68,7 +68,10 @@ class Grammar:
     event_times: tuple[str, ...]
     plan_words: tuple[str, ...]
     subset_nouns: tuple[str, ...]
+    threshold_openers: tuple[str, ...]
+    threshold_comparators: tuple[str, ...]
     prewar_words: tuple[str, ...]
+    country_anaphors: tuple[str, ...]
 
     @cached_property
     def appositive(self) -> re.Pattern[str]:

@@ -323,6 +323,25 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
     return raw_findings(out)
 
 
+def _fit_frame(found: list[tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]]) -> pd.DataFrame:
+    """The columns :func:`classify` reads, one row per (candidate, claim, reference row) of ``found``."""
+    return pd.DataFrame(
+        {
+            "ref_value": pd.Series([row.value for *_, row in found], dtype="float64"),
+            "ref_low": pd.Series([row.low for *_, row in found], dtype="float64"),
+            "ref_high": pd.Series([row.high for *_, row in found], dtype="float64"),
+            "tolerance": pd.Series([cand["tolerance"] for _, cand, _, _ in found], dtype="float64"),
+            **{
+                c: pd.Series([claim[c] for _, _, claim, _ in found], dtype="float64")
+                for c in INTERVAL_COLUMNS
+            },
+            "comparator": pd.Series([claim["comparator"] for _, _, claim, _ in found], dtype="object"),
+            "approx": pd.Series([claim["approx"] for _, _, claim, _ in found], dtype="object"),
+            "value": pd.Series([claim["value"] for _, _, claim, _ in found], dtype="float64"),
+        }
+    )
+
+
 def _newer_than_fitting(
     data: CheckInput, cands: pd.DataFrame, claims: pd.DataFrame, params: Params
 ) -> list[dict[str, Any]]:
@@ -352,21 +371,7 @@ def _newer_than_fitting(
                 found.append(((row.date, at, number), cand, claim, row))
     if not found:
         return []
-    table = pd.DataFrame(
-        {
-            "ref_value": pd.Series([row.value for *_, row in found], dtype="float64"),
-            "ref_low": pd.Series([row.low for *_, row in found], dtype="float64"),
-            "ref_high": pd.Series([row.high for *_, row in found], dtype="float64"),
-            "tolerance": pd.Series([cand["tolerance"] for _, cand, _, _ in found], dtype="float64"),
-            **{
-                c: pd.Series([claim[c] for _, _, claim, _ in found], dtype="float64")
-                for c in INTERVAL_COLUMNS
-            },
-            "comparator": pd.Series([claim["comparator"] for _, _, claim, _ in found], dtype="object"),
-            "approx": pd.Series([claim["approx"] for _, _, claim, _ in found], dtype="object"),
-            "value": pd.Series([claim["value"] for _, _, claim, _ in found], dtype="float64"),
-        }
-    )
+    table = _fit_frame(found)
     fits = classify(table, 1.0, params.number("open_slack")).isin(["matches", "matches_within_rounding"])
     latest: dict[
         tuple[object, ...], tuple[tuple[int, int, int], bool, dict[str, Any], dict[str, Any], Row]

@@ -30,11 +30,11 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.intervals import claim_intervals, overlaps
+from auditor.checks.pretests import inside, may_repeat, parts_may_exceed, places_may_nest
 from auditor.checks.quantities import definite, incident_key, quantity_key
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 from auditor.checks.two_times import contrasted_apart, sentence_anchor, two_times
-from auditor.claims import places
 from auditor.schemas import CLAIM_KINDS
 
 KEYS: Final = ["doc_id", "claim_id"]
@@ -88,41 +88,12 @@ def repeated(claims: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
     return group.where(~alone, -1)
 
 
-def _may_repeat(claims: pd.DataFrame, generic: Sequence[str]) -> bool:
-    """Whether two claims of one article share their :func:`quantity_key`, computed in plain Python (no coarser
-    than pandas' key: a missing or non-text value is ""); when none do, there are no pairs to join."""
-    folded = set(generic)
-    events = "scope" in claims.columns
-    columns = ["doc_id", "measure", "counted", "place", "origin", "as_of", "unit"]
-    seen: set[tuple[object, ...]] = set()
-    for row in records(claims[[*columns, "scope", "sentence"] if events else columns]):
-        counted = row["counted"].lower().strip() if isinstance(row["counted"], str) else ""
-        key = (
-            row["doc_id"],
-            str(row["sentence"]) if events and row["scope"] == "event" else "",
-            _text(row["measure"]),
-            "" if counted in folded else counted,
-            _text(row["place"]),
-            _text(row["origin"]),
-            "" if pd.isna(row["as_of"]) else pd.Timestamp(row["as_of"]).strftime("%Y-%m-%d"),
-            _text(row["unit"]),
-        )
-        if key in seen:
-            return True
-        seen.add(key)
-    return False
-
-
-def _text(value: Any) -> str:
-    return "" if not isinstance(value, str) and pd.isna(value) else str(value)
-
-
 def same_quantity_pairs(claims: pd.DataFrame, generic: Sequence[str]) -> pd.DataFrame:
     """Every ordered pair (earlier ``_a``, later ``_b``) of claims of one article stating the same quantity."""
     measured = claims[claims["measure"].notna()]
     # a cheap first cut: the same measure at least twice in an article
     measured = measured[measured.duplicated(["doc_id", "measure"], keep=False)]
-    if measured.empty or not _may_repeat(measured, generic):
+    if measured.empty or not may_repeat(measured, generic):
         return pd.DataFrame(columns=[f"{c}_{s}" for c in PAIR_COLUMNS for s in "ab"])
     group = repeated(measured, quantity_key(measured, generic))
     keyed = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(group=group)
@@ -219,7 +190,7 @@ def _measure_parts(claims: pd.DataFrame, data: CheckInput, margin: float) -> pd.
     measured = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(
         period=period, incident=incident_key(measured)
     )
-    if not _parts_may_exceed(measured, relation):
+    if not parts_may_exceed(measured, relation):
         return pd.DataFrame()
     parts = measured.merge(relation, left_on="measure", right_on="part_measure")
     wholes = measured.rename(columns={"measure": "whole_measure"})
@@ -251,71 +222,6 @@ def _measure_parts(claims: pd.DataFrame, data: CheckInput, margin: float) -> pd.
     return summed.rename(columns={"claim_id_w": "claim_id"})
 
 
-#: Relative slack of :func:`_parts_may_exceed`'s plain sums against pandas' group sums (a few ulps apart).
-_SUM_SLACK: Final = 1e-9
-
-
-def _parts_may_exceed(measured: pd.DataFrame, relation: pd.DataFrame) -> bool:
-    """Whether some whole of ``measured`` could have parts adding up to more than its ``hard_high``: the join of
-    :func:`_measure_parts` in plain Python, loosened (no attribution test; NaN keys equal; per part measure the
-    largest lower bound, or 0 where a bound is missing) so that it never says no where the pandas join would find
-    one; when it says no, the joins and group sums are skipped."""
-    parts_of: dict[object, list[object]] = {}
-    for part, whole in zip(relation["part_measure"], relation["whole_measure"], strict=True):
-        parts_of.setdefault(whole, []).append(part)
-    keys = ["doc_id", "subject", "period", "incident"]
-    rows = records(measured[[*keys, "measure", "claim_id", "hard_low", "hard_high"]])
-
-    def key(row: dict[str, Any]) -> tuple[object, ...]:
-        return tuple("\0nan" if pd.isna(row[k]) else row[k] for k in keys)
-
-    lows: dict[tuple[object, ...], dict[object, float]] = {}
-    for row in rows:
-        low = row["hard_low"]
-        bound = 0.0 if math.isnan(low) else float(low)
-        per_measure = lows.setdefault((*key(row), row["measure"]), {})
-        per_measure[row["claim_id"]] = bound
-    for row in rows:
-        high = row["hard_high"]
-        if row["measure"] not in parts_of or math.isnan(high):
-            continue
-        total = 0.0
-        for part in parts_of[row["measure"]]:
-            bounds = [b for claim, b in lows.get((*key(row), part), {}).items() if claim != row["claim_id"]]
-            total += max(bounds) if bounds else 0.0
-        if not (math.isfinite(total) and math.isfinite(high)) or total > high - _SUM_SLACK * (
-            abs(total) + abs(high)
-        ):
-            return True
-    return False
-
-
-def _inside(part: str, whole: str, usable: set[str]) -> bool:
-    """Place ``part`` lies inside ``whole``, both countries or regions the hierarchy uses."""
-    return (
-        (len(part) == 3 or part in usable)
-        and (len(whole) == 3 or whole in usable)
-        and places.contains(whole, part)
-    )
-
-
-def _places_may_nest(additive: pd.DataFrame, usable: set[str]) -> bool:
-    """Whether two claims of one article and measure are for different places, one inside the other: what every
-    pair :func:`_place_parts` reports needs (tested on the places alone, before the intervals and the join)."""
-    seen: dict[tuple[object, object], set[str]] = {}
-    for doc, measure, place in zip(
-        additive["doc_id"], additive["measure"], additive["place"].astype(str), strict=True
-    ):
-        seen.setdefault((doc, measure), set()).add(place)
-    return any(
-        p != w and _inside(p, w, usable)
-        for found in seen.values()
-        if len(found) > 1
-        for p in found
-        for w in found
-    )
-
-
 def _place_parts(
     claims: pd.DataFrame, data: CheckInput, generic: Sequence[str], margin: float
 ) -> pd.DataFrame:
@@ -332,7 +238,7 @@ def _place_parts(
     places_per_group = additive.groupby(["doc_id", "measure"], sort=False)["place"].transform("nunique")
     additive = additive[places_per_group >= 2]
     usable = set(data.hierarchy.regions)
-    if additive.empty or not _places_may_nest(additive, usable):
+    if additive.empty or not places_may_nest(additive, usable):
         return pd.DataFrame()
     additive = with_intervals(additive, margin)
     group = repeated(additive, quantity_key(additive, generic).drop(columns="k_place"))
@@ -345,11 +251,11 @@ def _place_parts(
     ]
     if pairs.empty:
         return pd.DataFrame()
-    inside = [
-        _inside(p, w, usable)
+    nested = [
+        inside(p, w, usable)
         for p, w in zip(pairs["place_p"].astype(str), pairs["place_w"].astype(str), strict=True)
     ]
-    pairs = pairs[np.asarray(inside, dtype=bool) & (pairs["hard_low_p"] > pairs["hard_high_w"])]
+    pairs = pairs[np.asarray(nested, dtype=bool) & (pairs["hard_low_p"] > pairs["hard_high_w"])]
     pairs = pairs.sort_values("hard_low_p", kind="stable").drop_duplicates(
         ["doc_id", "claim_id_w"], keep="last"
     )

@@ -23,6 +23,12 @@ _COLUMNS = {
     "datetime": pd.Series(pd.to_datetime(["2015-10-01", None, "2011-03-15"])),
     "nullable_int": pd.Series([1, None, 3], dtype="Int64"),
     "nullable_bool": pd.Series([True, None, False], dtype="boolean"),
+    "float32": pd.Series([0.1, None, 2.5], dtype="float32"),
+    "int32": pd.Series([1, -2, 3], dtype="int32"),
+    "timedelta": pd.Series(pd.to_timedelta(["3D", None, "1h"])),
+    "tz_datetime": pd.Series(pd.to_datetime(["2015-10-01", None, "2011-03-15"]).tz_localize("UTC")),
+    "category": pd.Series(["SYR", None, "SYR"], dtype="category"),
+    "nullable_float": pd.Series([1.5, None, 3.0], dtype="Float64"),
 }
 
 

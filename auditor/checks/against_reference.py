@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -35,6 +36,7 @@ from auditor.checks.comparison import (
     with_intervals,
 )
 from auditor.checks.intervals import INTERVAL_COLUMNS
+from auditor.checks.observations import DAY_NS, Row
 from auditor.checks.registry import CheckInput, per_table, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
 from auditor.claims import places
@@ -65,33 +67,77 @@ def _subject(data: CheckInput, spec_id: str, claim: Mapping[str, Any], location:
 # --- reference_value --------------------------------------------------------------------------------------------
 
 
-def _alternatives(data: CheckInput, flagged: pd.DataFrame, open_slack: float) -> pd.DataFrame:
-    """For flagged claims: the best other place of the same series whose figure fits the claim."""
-    cands = data.candidates[data.candidates["n_parts"] == 1].drop(columns="point").merge(flagged, on=KEYS)
-    if cands.empty:
-        return pd.DataFrame()
-    refs = reference_index(data.references).series(cands["series_id"])
-    rows = cands.merge(refs.rename(columns={"location": "alt_location"}), on="series_id")
-    rows = rows[(rows["alt_location"] != rows["location"]) & (rows["date"] <= rows["as_of"])]
-    rows = rows[(rows["as_of"] - rows["date"]).dt.days <= rows["max_days"]]
-    if rows.empty:
-        return pd.DataFrame()
-    rows = rows.sort_values("date", kind="stable").drop_duplicates(
-        [*KEYS, "series_id", "alt_location"], keep="last"
+def _alternatives(
+    data: CheckInput, flagged: pd.DataFrame, open_slack: float
+) -> dict[tuple[object, object], Any]:
+    """For flagged claims, by (doc_id, claim_id): the best other place of the same series whose figure fits the
+    claim (``alt_location``, ``ref_value``, ``date``, ``publisher``).
+
+    In plain Python over the series' rows: per claim, series and other place the latest figure on or before the
+    claim's date within ``max_days`` (the last candidate's on a tie), those that fit (:func:`classify`), then the
+    unrelated places before the related ones, the nearest figure first, the oldest first among equals."""
+    claims = {(row["doc_id"], row["claim_id"]): row for row in records(flagged)}
+    single = data.candidates[data.candidates["n_parts"] == 1]
+    columns = [*KEYS, "series_id", "location", "as_of", "max_days", "tolerance"]
+    by_series = reference_index(data.references).by_series
+    latest: dict[tuple[object, ...], tuple[tuple[int, int, int], dict[str, Any], Row]] = {}
+    for at, cand in enumerate(records(single[columns])):
+        claim = claims.get((cand["doc_id"], cand["claim_id"]))
+        if claim is None or pd.isna(cand["as_of"]):
+            continue
+        as_of = pd.Timestamp(cand["as_of"]).value
+        for number, row in enumerate(by_series.rows(cand["series_id"])):
+            if row.location == cand["location"] or row.date > as_of:
+                continue
+            if (as_of - row.date) // DAY_NS > cand["max_days"]:
+                continue
+            group = (cand["doc_id"], cand["claim_id"], cand["series_id"], row.location)
+            order = (row.date, at, number)
+            if group not in latest or order >= latest[group][0]:
+                latest[group] = (order, cand, row)
+    if not latest:
+        return {}
+    found = sorted(latest.values(), key=lambda item: item[0])
+    keyed = [claims[(cand["doc_id"], cand["claim_id"])] for _, cand, _ in found]
+    table = pd.DataFrame(
+        {
+            "ref_value": [row.value for _, _, row in found],
+            "ref_low": [row.low for _, _, row in found],
+            "ref_high": [row.high for _, _, row in found],
+            "tolerance": [cand["tolerance"] for _, cand, _ in found],
+            **{c: [claim[c] for claim in keyed] for c in INTERVAL_COLUMNS},
+        },
+        dtype="float64",
     )
-    rows = rows.assign(ref_value=rows["value"], ref_low=rows["low"], ref_high=rows["high"])
-    rows = rows[classify(rows, 1.0, open_slack).isin(["matches", "matches_within_rounding"])]
-    if rows.empty:
-        return pd.DataFrame()
-    related = [
-        places.contains(str(w), str(p)) or places.contains(str(p), str(w))
-        if isinstance(w, str) and isinstance(p, str)
-        else False
-        for w, p in zip(rows["location"], rows["alt_location"], strict=True)
-    ]
-    rows = rows.assign(related=related, distance=np.abs(np.log(rows["point"] / rows["ref_value"])))
-    rows = rows.sort_values(["related", "distance"], kind="stable").drop_duplicates(KEYS)
-    return rows[[*KEYS, "alt_location", "ref_value", "date", "publisher"]]
+    fits = classify(table, 1.0, open_slack).isin(["matches", "matches_within_rounding"]).to_numpy()
+    point = np.asarray([claim["point"] for claim in keyed], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.abs(np.log(point / table["ref_value"].to_numpy())).tolist()
+    ranked = []
+    for at, ((_, cand, row), fit) in enumerate(zip(found, fits.tolist(), strict=True)):
+        if not fit:
+            continue
+        where, alt = cand["location"], row.location
+        related = (
+            places.contains(str(where), str(alt)) or places.contains(str(alt), str(where))
+            if isinstance(where, str) and isinstance(alt, str)
+            else False
+        )
+        # as a stable sort of the frame by (related, distance) put it: NaN distances last
+        nan = math.isnan(distance[at])
+        ranked.append(((related, nan, 0.0 if nan else distance[at]), cand, row))
+    best: dict[tuple[object, object], Any] = {}
+    for _, cand, row in sorted(ranked, key=lambda item: item[0]):
+        best.setdefault(
+            (cand["doc_id"], cand["claim_id"]),
+            {
+                "alt_location": row.location,
+                "ref_value": row.value,
+                "date": pd.Timestamp(row.date),
+                "publisher": row.publisher,
+            },
+        )
+    return best
 
 
 _PAIRED: list[tuple[CheckInput, tuple[float, float], pd.DataFrame, pd.DataFrame]] = []
@@ -156,10 +202,9 @@ def reference_value(data: CheckInput, params: Params) -> pd.DataFrame:
         [*KEYS, "point", *INTERVAL_COLUMNS],
     ]
     slack = params.number("open_slack")
-    alts = (
-        _alternatives(data, flagged, slack) if params.flag("suggest_other_places") and len(flagged) else None
+    alt_by_key = (
+        _alternatives(data, flagged, slack) if params.flag("suggest_other_places") and len(flagged) else {}
     )
-    alt_by_key = {(r["doc_id"], r["claim_id"]): r for r in records(alts)} if alts is not None else {}
     low, high = reference_interval(rows, slack)
     rows = rows.assign(expected_low=low, expected_high=high)
     out: list[dict[str, object]] = []
@@ -250,32 +295,9 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
         supporting = set(zip(ok["doc_id"], ok["claim_id"], strict=True))
         unfit = [key not in supporting for key in zip(claims["doc_id"], claims["claim_id"], strict=True)]
         claims = claims[np.asarray(unfit, dtype=bool)]
-    references = reference_index(data.references).series(cands["series_id"])
-    rows = cands.merge(claims, on=[*KEYS], suffixes=("", "_claim")).merge(
-        references, on=["series_id", "location"], suffixes=("", "_ref")
-    )
-    if rows.empty:
-        return raw_findings([])
-    as_of = pd.to_datetime(rows["as_of"])
-    rows = rows[(rows["date"] <= as_of) & ((as_of - rows["date"]).dt.days <= params.integer("lookback_days"))]
-    rows = rows.rename(columns={"value_ref": "ref_value", "low_ref": "ref_low", "high_ref": "ref_high"})
-    if rows.empty:
-        return raw_findings([])
-    fits = classify(rows, 1.0, params.number("open_slack"))
-    rows = rows.assign(fits=fits.isin(["matches", "matches_within_rounding"]))
-    group = [*KEYS, "series_id"]
-    latest = rows.sort_values("date", kind="stable").drop_duplicates(group, keep="last")
-    latest = latest[~latest["fits"]]
-    older = rows[rows["fits"]].sort_values("date", kind="stable").drop_duplicates(group, keep="last")
-    both = latest.merge(older[[*group, "date", "ref_value"]], on=group, suffixes=("", "_old"))
-    change = (both["ref_value"] - both["ref_value_old"]).abs() / both["ref_value_old"]
-    ratio = np.maximum(both["ref_value"], both["ref_value_old"]) / np.minimum(
-        both["ref_value"], both["ref_value_old"]
-    )
-    both = both[(change > params.number("material_change")) & (ratio <= params.number("max_change"))]
-    both = both.sort_values("date", kind="stable").drop_duplicates(KEYS, keep="last")
+    both = _newer_than_fitting(data, cands, claims, params)
     out: list[dict[str, object]] = []
-    for row in records(both):
+    for row in both:
         point = row["value"] if pd.notna(row["value"]) else row["point"]
         out.append(
             {
@@ -299,6 +321,95 @@ def outdated(data: CheckInput, params: Params) -> pd.DataFrame:
             }
         )
     return raw_findings(out)
+
+
+def _fit_frame(found: list[tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]]) -> pd.DataFrame:
+    """The columns :func:`classify` reads, one row per (candidate, claim, reference row) of ``found``."""
+    return pd.DataFrame(
+        {
+            "ref_value": pd.Series([row.value for *_, row in found], dtype="float64"),
+            "ref_low": pd.Series([row.low for *_, row in found], dtype="float64"),
+            "ref_high": pd.Series([row.high for *_, row in found], dtype="float64"),
+            "tolerance": pd.Series([cand["tolerance"] for _, cand, _, _ in found], dtype="float64"),
+            **{
+                c: pd.Series([claim[c] for _, _, claim, _ in found], dtype="float64")
+                for c in INTERVAL_COLUMNS
+            },
+            "comparator": pd.Series([claim["comparator"] for _, _, claim, _ in found], dtype="object"),
+            "approx": pd.Series([claim["approx"] for _, _, claim, _ in found], dtype="object"),
+            "value": pd.Series([claim["value"] for _, _, claim, _ in found], dtype="float64"),
+        }
+    )
+
+
+def _newer_than_fitting(
+    data: CheckInput, cands: pd.DataFrame, claims: pd.DataFrame, params: Params
+) -> list[dict[str, Any]]:
+    """Per claim (``outdated``), the series whose latest figure on or before the claim's date (within
+    ``lookback_days``) does not fit it while an older one does, materially different and within ``max_change`` of
+    it: the claim's fields with the newer figure (``ref_value``, ``date``, ``publisher``, ``dataset``) and the
+    older one (``ref_value_old``, ``date_old``), in the order of the newer figures' dates.
+
+    In plain Python over the series' rows at the candidate's location (cached per series), the latest of a
+    group being the last on a date tie (candidate order, then table order); :func:`classify` decides the fits on
+    one small frame."""
+    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
+    by_series = reference_index(data.references).by_series
+    lookback = params.integer("lookback_days")
+    found: list[tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]] = []
+    for at, cand in enumerate(records(cands)):
+        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
+        if claim is None or pd.isna(claim["as_of"]):
+            continue
+        as_of = pd.Timestamp(claim["as_of"]).value
+        for number, row in enumerate(by_series.rows(cand["series_id"])):
+            if (
+                row.location == cand["location"]
+                and row.date <= as_of
+                and (as_of - row.date) // DAY_NS <= lookback
+            ):
+                found.append(((row.date, at, number), cand, claim, row))
+    if not found:
+        return []
+    table = _fit_frame(found)
+    fits = classify(table, 1.0, params.number("open_slack")).isin(["matches", "matches_within_rounding"])
+    latest: dict[
+        tuple[object, ...], tuple[tuple[int, int, int], bool, dict[str, Any], dict[str, Any], Row]
+    ] = {}
+    older: dict[tuple[object, ...], tuple[tuple[int, int, int], Row]] = {}
+    for (order, cand, claim, row), fit in zip(found, fits.tolist(), strict=True):
+        group = (cand["doc_id"], cand["claim_id"], cand["series_id"])
+        if group not in latest or order >= latest[group][0]:
+            latest[group] = (order, fit, cand, claim, row)
+        if fit and (group not in older or order >= older[group][0]):
+            older[group] = (order, row)
+    pairs = [(item, older[group][1]) for group, item in latest.items() if not item[1] and group in older]
+    if not pairs:
+        return []
+    new = np.asarray([item[4].value for item, _ in pairs], dtype="float64")
+    old = np.asarray([row.value for _, row in pairs], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.abs(new - old) / old
+        ratio = np.maximum(new, old) / np.minimum(new, old)
+    keep = (change > params.number("material_change")) & (ratio <= params.number("max_change"))
+    newest: dict[tuple[object, object], tuple[tuple[int, int, int], dict[str, Any]]] = {}
+    for ((order, _, cand, claim, row), previous), kept in zip(pairs, keep.tolist(), strict=True):
+        if not kept:
+            continue
+        key = (cand["doc_id"], cand["claim_id"])
+        if key not in newest or order >= newest[key][0]:
+            fields = {
+                **claim,
+                **cand,
+                "ref_value": row.value,
+                "date": pd.Timestamp(row.date),
+                "publisher": row.publisher,
+                "dataset": row.dataset,
+                "ref_value_old": previous.value,
+                "date_old": pd.Timestamp(previous.date),
+            }
+            newest[key] = (order, fields)
+    return [fields for _, fields in sorted(newest.values(), key=lambda item: item[0])]
 
 
 # --- cumulative_decrease ----------------------------------------------------------------------------------------

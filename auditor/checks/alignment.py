@@ -18,6 +18,7 @@ national death toll), ``no_reference_near_date`` (data exist, none close enough 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -25,12 +26,15 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from auditor.checks.observations import DAY_NS, Observation, SeriesObservations, last_of_year, latest
 from auditor.checks.registry import per_table, records
 from auditor.checks.specs import ReferenceSpec
 
 KEYS: Final = ["doc_id", "claim_id"]
 #: A year's total dated 31 December still verifies a claim dated in the last weeks of that year.
 _YEAR_END_SLACK_DAYS = 31
+#: ``NaT`` as nanoseconds (a candidate without an as-of date).
+_NAT: Final = int(np.iinfo("int64").min)
 ALIGNED_COLUMNS: Final = (
     "doc_id",
     "claim_id",
@@ -115,8 +119,11 @@ def _fill(template: str, place: object, origin: object) -> str | None:
     return template.format(place=place, origin=origin)
 
 
-def candidates(claims: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> tuple[pd.DataFrame, pd.Series]:
-    """Candidate (series, location) look-ups per claim, and the stage every claim reached (see module doc).
+def candidates(
+    claims: pd.DataFrame, specs: tuple[ReferenceSpec, ...]
+) -> tuple[list[dict[str, Any]], pd.Series]:
+    """Candidate (series, location) look-ups per claim (one dict each, with the columns of
+    :data:`CANDIDATE_COLUMNS` and ``row``), and the stage every claim reached (see module doc).
 
     Few claims of a batch have a measure some entry covers, so this loops over them in plain Python."""
     stage = pd.Series(-1, index=claims.index, dtype="int64")
@@ -162,9 +169,13 @@ def candidates(claims: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> tuple[
                 )
     if reached:
         stage.loc[pd.Index(list(reached))] = np.asarray(list(reached.values()), dtype="int64")
+    return rows, stage
+
+
+def _candidate_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "row"])
     table["as_of"] = pd.to_datetime(table["as_of"])
-    return table.assign(cand=np.arange(len(table))), stage
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +192,8 @@ class ReferenceIndex:
     rows_of: Mapping[str, np.ndarray]
     #: the positions in ``observations`` of each series id's rows
     observed_at: Mapping[str, np.ndarray]
+    #: the observations per series and location in plain Python, for bisection (read on first use)
+    by_series: SeriesObservations
 
     def series(self, ids: Iterable[str]) -> pd.DataFrame:
         """The reference rows of the given series ids (series by series, each in table order)."""
@@ -221,12 +234,14 @@ def reference_index(references: pd.DataFrame) -> ReferenceIndex:
         ref_date=pd.to_datetime(refs["ref_date"]).astype("datetime64[ns]"),
     ).sort_values("ref_date", kind="stable")
     keys = frozenset(zip(refs["series_id"], refs["location"], strict=True))
+    observed_at, rows_of = _positions(refs["series_id"]), _positions(references["series_id"])
     return ReferenceIndex(
         observations=refs,
         keys=keys,
         table=references,
-        rows_of=_positions(references["series_id"]),
-        observed_at=_positions(refs["series_id"]),
+        rows_of=rows_of,
+        observed_at=observed_at,
+        by_series=SeriesObservations(refs, observed_at, references, rows_of),
     )
 
 
@@ -236,121 +251,178 @@ def _positions(series_ids: pd.Series) -> dict[str, np.ndarray]:
     return {str(k): np.asarray(v, dtype="int64") for k, v in groups.items()}
 
 
-def _observations(cands: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
-    """Each candidate with its aligned observation (columns of the reference table, prefixed ``ref_``)."""
-    refs = reference_index(references).observations_of(cands["series_id"].unique())
-    cands = cands.assign(
-        series_id=cands["series_id"].astype("object"),
-        location=cands["location"].astype("object"),
-        as_of=pd.to_datetime(cands["as_of"]).astype("datetime64[ns]"),
-    )
-    dated = cands[cands["as_of"].notna()]
-    latest = dated[dated["align"] == "latest"].sort_values("as_of", kind="stable")
-    merged = [
-        pd.merge_asof(
-            latest,
-            refs,
-            left_on="as_of",
-            right_on="ref_date",
-            by=["series_id", "location"],
-            direction="backward",
-        )
-    ]
-    yearly = dated[dated["align"] == "same_year"]
-    if not yearly.empty:
-        year_refs = refs.assign(year=refs["ref_date"].dt.year)
-        joined = yearly.assign(year=yearly["as_of"].dt.year).merge(
-            year_refs, on=["series_id", "location", "year"], how="left"
-        )
-        joined = joined.sort_values("ref_date", kind="stable").drop_duplicates(
-            [*KEYS, "spec_id", "part"], keep="last"
-        )
-        merged.append(joined.drop(columns="year"))
-    return pd.concat([m for m in merged if not m.empty] or [merged[0]], ignore_index=True)
-
-
 def align(claims: pd.DataFrame, references: pd.DataFrame, specs: tuple[ReferenceSpec, ...]) -> Alignment:
-    """Align every claim (with ``origin``/``place`` resolved) to the reference table; see the module doc."""
+    """Align every claim (with ``origin``/``place`` resolved) to the reference table; see the module doc.
+
+    Written over the candidates' dicts in plain Python (each looks up its series' observations by bisection, see
+    :mod:`auditor.checks.observations`); the rows, their order and the column types are those of the as-of joins
+    it replaces (``tests/pandas_alignment.py``, compared frame for frame in
+    ``tests/test_checks_alignment_oracle.py``)."""
     held = _held_back(claims)
-    cands, stage = candidates(claims, specs)
+    rows, stage = candidates(claims, specs)
+    table = _candidate_table(rows)
     # held-back claims reach "covered" at most: no series is looked up for them
-    cands = cands[~cands["row"].isin(held.index[held.notna()])]
-    obs = _observations(cands, references)
-    obs["gap_days"] = (obs["as_of"] - obs["ref_date"]).dt.days
-    if not obs.empty:
-        # a same-year total dated after the claim (the year's flow, when the article was written mid-year) was
-        # not known on the claim's date: "235,000 in the first eight months" is not compared with the year's total
-        same_year_known = (obs["align"] == "same_year") & (obs["gap_days"] >= -_YEAR_END_SLACK_DAYS)
-        near = obs["ref_value"].notna() & (
-            same_year_known | ((obs["align"] != "same_year") & (obs["gap_days"] <= obs["max_days"]))
-        )
-    else:
-        near = pd.Series(dtype=bool)
+    kept = np.asarray([row["row"] not in held for row in rows], dtype=bool)
+    cands = [row for row, keep in zip(rows, kept.tolist(), strict=True) if keep]
+    as_of = table["as_of"].to_numpy(dtype="datetime64[ns]")[kept].view("int64").tolist()
+    index = reference_index(references)
+    found = [_observed(cand, date, index) for cand, date in zip(cands, as_of, strict=True)]
+    order = _joined(cands, as_of, found)
+    joined = set(order)
 
     # stage reached per candidate: data exist for its series/location; the claim has a date; an observation on
-    # or before it exists. A sum is as far as its least advanced part; a claim as far as its best entry.
-    known = reference_index(references).keys
-    has_data = np.asarray(
-        [(s, loc) in known for s, loc in zip(cands["series_id"], cands["location"], strict=True)], dtype=bool
-    )
-    dated = has_data & cands["as_of"].notna().to_numpy()
-    observed = cands["cand"].isin(obs.loc[obs["ref_value"].notna(), "cand"]).to_numpy()
-    is_near = (
-        cands["cand"].isin(obs.loc[near.to_numpy(dtype=bool), "cand"]).to_numpy() if len(obs) else observed
-    )
-    per_part = cands[["row", "spec_id"]].assign(stage=1 + has_data.astype(int) + dated + observed + is_near)
-    per_claim = per_part.groupby(["row", "spec_id"])["stage"].min().groupby(level="row").max()
-    stage[per_claim.index] = np.maximum(stage[per_claim.index], per_claim)
+    # or before it exists; it is near enough. A sum is as far as its least advanced part; a claim as far as its
+    # best entry.
+    per_part: dict[tuple[object, object], int] = {}
+    for at, (cand, date, obs) in enumerate(zip(cands, as_of, found, strict=True)):
+        has_data = (cand["series_id"], cand["location"]) in index.keys
+        dated = has_data and date != _NAT
+        observed = obs is not None and at in joined and not math.isnan(obs.value)
+        near = obs is not None and observed and _near(cand, date, obs)
+        reached = 1 + has_data + dated + observed + near
+        key = (cand["row"], cand["spec_id"])
+        per_part[key] = min(per_part.get(key, reached), reached)
+    per_claim: dict[object, int] = {}
+    for (row, _), reached in per_part.items():
+        per_claim[row] = max(per_claim.get(row, reached), reached)
+    if per_claim:
+        claimed = pd.Index(list(per_claim))
+        stage[claimed] = np.maximum(
+            stage[claimed].to_numpy(), np.asarray(list(per_claim.values()), dtype="int64")
+        )
 
-    good = obs[near.to_numpy(dtype=bool)] if len(obs) else obs
-    aligned = _typed(_combine(good))
-    in_scale = aligned["point"].abs() >= aligned["min_share"] * aligned["ref_value"].abs()
-    aligned = aligned[in_scale.to_numpy(dtype=bool)].drop(columns=["point", "min_share"])
+    good = [
+        (cands[at], as_of[at], obs)
+        for at in order
+        if (obs := found[at]) is not None and not math.isnan(obs.value) and _near(cands[at], as_of[at], obs)
+    ]
+    aligned = _aligned(good, table, index)
     reasons = _reasons(claims, stage, set(aligned["row"]), held)
-    return Alignment(aligned=aligned, candidates=cands.drop(columns="cand"), reasons=reasons)
+    return Alignment(aligned=aligned, candidates=table[kept], reasons=reasons)
 
 
-def _typed(aligned: pd.DataFrame) -> pd.DataFrame:
-    """``aligned`` with the column types of :data:`_ALIGNED_TYPES` (only the columns not already of their type are
-    converted)."""
-    wrong = {c: t for c, t in _ALIGNED_TYPES.items() if aligned[c].dtype != t}
-    return aligned.astype(wrong) if wrong else aligned
+def _observed(cand: Mapping[str, Any], as_of: int, index: ReferenceIndex) -> Observation | None:
+    """The observation a dated candidate aligns with (``latest`` on or before its date, ``same_year`` the last of
+    its year), or None."""
+    if as_of == _NAT:
+        return None
+    dated = index.by_series.of(cand["series_id"], cand["location"])
+    if dated is None:
+        return None
+    if cand["align"] == "latest":
+        return latest(dated, as_of)
+    return last_of_year(dated, pd.Timestamp(as_of).year) if cand["align"] == "same_year" else None
 
 
-def _held_back(claims: pd.DataFrame) -> pd.Series:
-    """Why a claim is not compared with any series whatever its measure covers: a plan or quota, or a threshold
-    (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``); else None."""
-    held = pd.Series(None, index=claims.index, dtype="object")
-    if "scope" in claims:
-        held = held.mask(claims["scope"].eq("event").fillna(False).astype(bool), "event_level")
-    if "qualifier" in claims:
-        qualifier = claims["qualifier"]
-        held = held.mask(qualifier.eq("subset").fillna(False).astype(bool), "subset")
-        held = held.mask(qualifier.isin(["plan", "threshold"]).fillna(False).astype(bool), "not_a_count")
-    return held
+def _near(cand: Mapping[str, Any], as_of: int, obs: Observation) -> bool:
+    """Whether an observation is close enough to the candidate's date to verify it."""
+    gap = (as_of - obs.date) // DAY_NS
+    if cand["align"] == "same_year":
+        # a same-year total dated after the claim (the year's flow, when the article was written mid-year) was
+        # not known on the claim's date: "235,000 in the first eight months" is not compared with the year's total
+        return bool(gap >= -_YEAR_END_SLACK_DAYS)
+    return bool(gap <= cand["max_days"])
 
 
-def _reach(stage: pd.Series, rows: pd.Index, name: str) -> None:
-    if len(rows):
-        stage[rows] = stage[rows].clip(lower=_STAGES.index(name))
+def _joined(cands: list[dict[str, Any]], as_of: list[int], found: list[Observation | None]) -> list[int]:
+    """The positions of the dated candidates in the order the as-of joins gave them: the ``latest`` ones by
+    date, then the ``same_year`` ones by the date of their observation, none last (one per claim, entry and part,
+    the last of equals)."""
+    at = range(len(cands))
+    by_date = sorted(
+        (i for i in at if cands[i]["align"] == "latest" and as_of[i] != _NAT), key=as_of.__getitem__
+    )
+    yearly = [i for i in at if cands[i]["align"] == "same_year" and as_of[i] != _NAT]
+    yearly.sort(key=lambda i: (found[i] is None, 0 if (obs := found[i]) is None else obs.date))
+    last = {
+        (cands[i]["doc_id"], cands[i]["claim_id"], cands[i]["spec_id"], cands[i]["part"]): i for i in yearly
+    }
+    kept = set(last.values())
+    return [*by_date, *(i for i in yearly if i in kept)]
 
 
-def _combine(good: pd.DataFrame) -> pd.DataFrame:
-    """One row per (claim, entry): plain series as they are, sums added up when every part is present (their
-    ``low``/``high`` only when every part has one)."""
-    if good.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in (*ALIGNED_COLUMNS, *_CARRIED)})
-    single = good[good["n_parts"] == 1].assign(composite=False)
-    sums = good[good["n_parts"] > 1]
-    if sums.empty:
-        return single[[*ALIGNED_COLUMNS, *_CARRIED]].reset_index(drop=True)
+def _aligned(
+    good: list[tuple[dict[str, Any], int, Observation]], table: pd.DataFrame, index: ReferenceIndex
+) -> pd.DataFrame:
+    """One row per (claim, entry) in scale: plain series as they are, sums added up when every part is present
+    (their ``low``/``high`` only when every part has one); column types as :data:`_ALIGNED_TYPES`."""
+    single = [_row(cand, as_of, obs) for cand, as_of, obs in good if cand["n_parts"] == 1]
     groups: dict[tuple[object, ...], list[dict[str, Any]]] = {}
-    used = [c for c in (*ALIGNED_COLUMNS, *_CARRIED, "part", "n_parts") if c in sums.columns]
-    for part in records(sums.sort_values("part", kind="stable")[used]):
-        groups.setdefault((part["row"], part["spec_id"]), []).append(part)
+    sums = sorted((g for g in good if g[0]["n_parts"] > 1), key=lambda g: g[0]["part"])
+    for cand, as_of, obs in sums:
+        groups.setdefault((cand["row"], cand["spec_id"]), []).append(
+            _row(cand, as_of, obs) | {"part": cand["part"]}
+        )
     combined = [_add_up(parts) for parts in groups.values() if len(parts) == parts[0]["n_parts"]]
-    frame = pd.DataFrame(combined, columns=[*ALIGNED_COLUMNS, *_CARRIED])
-    return pd.concat([single[[*ALIGNED_COLUMNS, *_CARRIED]], frame], ignore_index=True)
+    out = [*single, *combined]
+    labels = [
+        at for at, row in enumerate(out) if abs(row["point"]) >= row["min_share"] * abs(row["ref_value"])
+    ]
+    # the text columns' types the joins and their concatenation gave: the candidates' own, object when there
+    # was nothing to join or sums of which none was complete
+    text = object if not good or (sums and not combined) else None
+    frame: dict[str, Any] = {}
+    for column in (*ALIGNED_COLUMNS, "row"):
+        values = [out[at][column] for at in labels]
+        if column == "ref_date":
+            frame[column] = np.asarray([v.value for v in values], dtype="int64").view("datetime64[ns]")
+        elif column in _ALIGNED_TYPES:
+            frame[column] = np.asarray(values, dtype=_ALIGNED_TYPES[column])
+        elif column in ("series_id", "location") or text is object:
+            # a Series: the frame constructor would read an object array of strings as ``str``
+            frame[column] = pd.Series(values, index=labels, dtype=object)
+        else:
+            source = index.observations if column in ("publisher", "dataset") else table
+            frame[column] = pd.Series(values, index=labels, dtype=source[column].dtype)
+    # the labels a boolean filter of the combined rows' range leaves (a range again when it is one)
+    in_scale = np.zeros(len(out), dtype=bool)
+    in_scale[labels] = True
+    return pd.DataFrame(frame, index=pd.RangeIndex(len(out))[in_scale])
+
+
+def _row(cand: Mapping[str, Any], as_of: int, obs: Observation) -> dict[str, Any]:
+    return {
+        "doc_id": cand["doc_id"],
+        "claim_id": cand["claim_id"],
+        "spec_id": cand["spec_id"],
+        "series_id": cand["series_id"],
+        "location": cand["location"],
+        "ref_value": obs.value,
+        "ref_low": obs.low,
+        "ref_high": obs.high,
+        "ref_date": pd.Timestamp(obs.date),
+        "gap_days": (as_of - obs.date) // DAY_NS,
+        "publisher": obs.publisher,
+        "dataset": obs.dataset,
+        "cumulative": obs.cumulative,
+        "annual": cand["annual"],
+        "tolerance": cand["tolerance"],
+        "composite": False,
+        "row": cand["row"],
+        "point": cand["point"],
+        "min_share": cand["min_share"],
+        "n_parts": cand["n_parts"],
+    }
+
+
+def _held_back(claims: pd.DataFrame) -> dict[object, str]:
+    """Why a claim is not compared with any series whatever its measure covers, by row: a plan or quota, or a
+    threshold (``not_a_count``), a part no series breaks out (``subset``), one event (``event_level``)."""
+    held: dict[object, str] = {}
+    labels = claims.index.tolist()
+    if "scope" in claims:
+        held.update(
+            (row, "event_level")
+            for row, scope in zip(labels, claims["scope"].tolist(), strict=True)
+            if scope == "event"
+        )
+    if "qualifier" in claims:
+        for row, qualifier in zip(labels, claims["qualifier"].tolist(), strict=True):
+            if qualifier == "subset":
+                held[row] = "subset"
+            elif qualifier in ("plan", "threshold"):
+                held[row] = "not_a_count"
+    return held
 
 
 def _add_up(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -381,17 +453,35 @@ def _add_up(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _reasons(
-    claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object], held: pd.Series
+    claims: pd.DataFrame, stage: pd.Series, aligned_rows: set[object], held: Mapping[object, str]
 ) -> pd.DataFrame:
-    reason = stage.map(_REASON_AT).where(claims["measure"].notna(), "no_measure")
-    # a held-back claim that some entry covers says why it was held back
-    reason = reason.mask(held.notna() & (stage >= _STAGES.index("covered")), held)
-    unaligned = ~claims.index.isin(list(aligned_rows))
+    """One row per claim not aligned: its reason (see the module doc), a held-back claim that some entry covers
+    saying why it was held back."""
+    covered = _STAGES.index("covered")
+    labels, docs, ids, reasons = [], [], [], []
+    columns = zip(
+        claims.index.tolist(),
+        claims["doc_id"].tolist(),
+        claims["claim_id"].tolist(),
+        claims["measure"].isna().tolist(),
+        stage.tolist(),
+        strict=True,
+    )
+    for row, doc, claim, no_measure, reached in columns:
+        if row in aligned_rows:
+            continue
+        reason = "no_measure" if no_measure else _REASON_AT[reached]
+        if row in held and reached >= covered:
+            reason = held[row]
+        labels.append(row)
+        docs.append(doc)
+        ids.append(claim)
+        reasons.append(reason)
     return pd.DataFrame(
         {
-            "doc_id": claims.loc[unaligned, "doc_id"],
-            "claim_id": claims.loc[unaligned, "claim_id"],
-            "reason": reason[unaligned],
-            "row": claims.index[unaligned],
+            "doc_id": pd.Series(docs, dtype=claims["doc_id"].dtype),
+            "claim_id": pd.Series(ids, dtype=claims["claim_id"].dtype),
+            "reason": pd.Series(reasons, dtype="str"),
+            "row": pd.Series(labels, dtype=claims.index.dtype),
         }
-    ).reset_index(drop=True)
+    )

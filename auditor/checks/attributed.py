@@ -12,11 +12,15 @@ thousands"); a figure above the source's newest is left to the other checks.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.alignment import reference_index
 from auditor.checks.comparison import KEYS, READING_PARAMS, source_label, stated_point
+from auditor.checks.observations import Row
 from auditor.checks.publishers import names_publisher
 from auditor.checks.quantities import definite
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
@@ -53,26 +57,9 @@ def source_newer(data: CheckInput, params: Params) -> pd.DataFrame:
         return raw_findings([])
     cands = data.candidates[(data.candidates["n_parts"] == 1) & data.candidates["row"].isin(claims.index)]
     claims = claims.assign(point=stated_point(claims))[[*KEYS, "attribution", "as_of", "point"]]
-    references = reference_index(data.references).series(cands["series_id"])
-    rows = (
-        cands[[*KEYS, "spec_id", "series_id", "location"]]
-        .merge(claims, on=KEYS)
-        .merge(references, on=["series_id", "location"])
-    )
-    if rows.empty:  # (no series of these claims has data: ``series`` then gives no ``date`` column)
-        return raw_findings([])
-    rows = rows[rows["cumulative"].astype(bool) & (rows["date"] <= pd.to_datetime(rows["as_of"]))]
-    if rows.empty:
-        return raw_findings([])
-    named = [
-        names_publisher(str(a), str(p)) for a, p in zip(rows["attribution"], rows["publisher"], strict=True)
-    ]
-    rows = rows[named]
-    newest = rows.sort_values("date", kind="stable").drop_duplicates(KEYS, keep="last")
-    ratio = newest["value"] / newest["point"]
-    newest = newest[(ratio > 1 + params.number("material_change")) & (ratio <= params.number("max_change"))]
+    newest = _newest_named(data, cands[[*KEYS, "spec_id", "series_id", "location"]], claims, params)
     out: list[dict[str, object]] = []
-    for row in records(newest):
+    for row in newest:
         out.append(
             {
                 "doc_id": row["doc_id"],
@@ -94,3 +81,47 @@ def source_newer(data: CheckInput, params: Params) -> pd.DataFrame:
             }
         )
     return raw_findings(out)
+
+
+def _newest_named(
+    data: CheckInput, cands: pd.DataFrame, claims: pd.DataFrame, params: Params
+) -> list[dict[str, Any]]:
+    """Per claim, the newest cumulative figure on or before its date of a series at the candidate's location whose
+    publisher the claim names, when it is materially higher (within ``max_change``): the claim's and the
+    candidate's fields with the figure's (``value``, ``date``, ``publisher``, ``dataset``), by the figures'
+    dates. Plain Python over the series' rows in table order (the last on a date tie, candidate then table order,
+    as the merges and the stable sort gave it)."""
+    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
+    by_series = reference_index(data.references).by_series
+    newest: dict[tuple[object, object], tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]] = {}
+    for at, cand in enumerate(records(cands)):
+        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
+        if claim is None or pd.isna(claim["as_of"]):
+            continue
+        as_of = pd.Timestamp(claim["as_of"]).value
+        for number, row in enumerate(by_series.rows(cand["series_id"])):
+            if row.location != cand["location"] or not row.cumulative or row.date > as_of:
+                continue
+            if not names_publisher(str(claim["attribution"]), str(row.publisher)):
+                continue
+            key, order = (cand["doc_id"], cand["claim_id"]), (row.date, at, number)
+            if key not in newest or order >= newest[key][0]:
+                newest[key] = (order, cand, claim, row)
+    found = sorted(newest.values(), key=lambda item: item[0])
+    value = np.asarray([row.value for *_, row in found], dtype="float64")
+    point = np.asarray([claim["point"] for _, _, claim, _ in found], dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = value / point
+    keep = (ratio > 1 + params.number("material_change")) & (ratio <= params.number("max_change"))
+    return [
+        {
+            **claim,
+            **cand,
+            "value": row.value,
+            "date": pd.Timestamp(row.date),
+            "publisher": row.publisher,
+            "dataset": row.dataset,
+        }
+        for (_, cand, claim, row), kept in zip(found, keep.tolist(), strict=True)
+        if kept
+    ]

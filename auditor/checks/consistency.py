@@ -17,9 +17,11 @@ pairs that survive the joins.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import namedtuple
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, Final
 
@@ -28,11 +30,11 @@ import pandas as pd
 
 from auditor.checks import messages as say
 from auditor.checks.intervals import claim_intervals, overlaps
+from auditor.checks.pretests import inside, may_repeat, parts_may_exceed, places_may_nest
 from auditor.checks.quantities import definite, incident_key, quantity_key
 from auditor.checks.registry import CheckInput, raw_findings, records, register_check
 from auditor.checks.specs import Param, Params
-from auditor.checks.two_times import contrasted_apart, sentence_offsets, two_times
-from auditor.claims import places
+from auditor.checks.two_times import contrasted_apart, sentence_anchor, two_times
 from auditor.schemas import CLAIM_KINDS
 
 KEYS: Final = ["doc_id", "claim_id"]
@@ -91,7 +93,7 @@ def same_quantity_pairs(claims: pd.DataFrame, generic: Sequence[str]) -> pd.Data
     measured = claims[claims["measure"].notna()]
     # a cheap first cut: the same measure at least twice in an article
     measured = measured[measured.duplicated(["doc_id", "measure"], keep=False)]
-    if measured.empty:
+    if measured.empty or not may_repeat(measured, generic):
         return pd.DataFrame(columns=[f"{c}_{s}" for c in PAIR_COLUMNS for s in "ab"])
     group = repeated(measured, quantity_key(measured, generic))
     keyed = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(group=group)
@@ -188,6 +190,8 @@ def _measure_parts(claims: pd.DataFrame, data: CheckInput, margin: float) -> pd.
     measured = measured[[c for c in PAIR_COLUMNS if c in measured.columns]].assign(
         period=period, incident=incident_key(measured)
     )
+    if not parts_may_exceed(measured, relation):
+        return pd.DataFrame()
     parts = measured.merge(relation, left_on="measure", right_on="part_measure")
     wholes = measured.rename(columns={"measure": "whole_measure"})
     joined = parts.merge(
@@ -233,7 +237,8 @@ def _place_parts(
     # the same measure for two different places of one article
     places_per_group = additive.groupby(["doc_id", "measure"], sort=False)["place"].transform("nunique")
     additive = additive[places_per_group >= 2]
-    if additive.empty:
+    usable = set(data.hierarchy.regions)
+    if additive.empty or not places_may_nest(additive, usable):
         return pd.DataFrame()
     additive = with_intervals(additive, margin)
     group = repeated(additive, quantity_key(additive, generic).drop(columns="k_place"))
@@ -246,12 +251,11 @@ def _place_parts(
     ]
     if pairs.empty:
         return pd.DataFrame()
-    usable = set(data.hierarchy.regions)
-    inside = [
-        (len(p) == 3 or p in usable) and (len(w) == 3 or w in usable) and places.contains(w, p)
+    nested = [
+        inside(p, w, usable)
         for p, w in zip(pairs["place_p"].astype(str), pairs["place_w"].astype(str), strict=True)
     ]
-    pairs = pairs[np.asarray(inside, dtype=bool) & (pairs["hard_low_p"] > pairs["hard_high_w"])]
+    pairs = pairs[np.asarray(nested, dtype=bool) & (pairs["hard_low_p"] > pairs["hard_high_w"])]
     pairs = pairs.sort_values("hard_low_p", kind="stable").drop_duplicates(
         ["doc_id", "claim_id_w"], keep="last"
     )
@@ -325,22 +329,43 @@ def part_exceeds_whole(data: CheckInput, params: Params) -> pd.DataFrame:
 
 def sentence_groups(claims: pd.DataFrame, kinds: tuple[str, ...], minimum: int) -> list[list[Any]]:
     """Per sentence holding at least ``minimum`` claims of ``kinds``: its claims in order, as namedtuples with
-    ``rel`` (the offset in the sentence)."""
+    ``rel`` (the offset in the sentence; claims whose surface is not found there are left out).
+
+    Read once from the columns and grouped in plain Python: the sentences by article and text, each sentence's
+    claims by start, each offset from where :func:`~auditor.checks.two_times.sentence_anchor` places the sentence
+    (as :func:`~auditor.checks.two_times.sentence_offsets` does)."""
     claims = claims[claims["kind"].isin(list(kinds))]
     if len(claims) < minimum:
         return []
-    counts = claims.groupby(["doc_id", "sentence"], sort=False)["start"].transform("size")
-    claims = claims[counts >= minimum]
-    if claims.empty:
-        return []
-    claims = claims.assign(rel=sentence_offsets(claims)).dropna(subset=["rel"])
-    claims = claims.sort_values(["doc_id", "sentence", "start"], kind="stable")
-    fields = [str(c) for c in claims.columns if str(c).isidentifier() and not str(c).startswith("_")]
-    row_type = namedtuple("Row", fields)  # type: ignore[misc]
-    rows: list[Any] = [
-        row_type(*values) for values in zip(*(claims[c].tolist() for c in fields), strict=True)
+    fields = [
+        str(c) for c in claims.columns if str(c).isidentifier() and not str(c).startswith("_") and c != "rel"
     ]
-    return [list(group) for _, group in groupby(rows, key=lambda r: (r.doc_id, r.sentence))]
+    values = [claims[c].tolist() for c in fields]
+    at = {name: number for number, name in enumerate(fields)}
+    doc, sentence, start, surface = (values[at[c]] for c in ("doc_id", "sentence", "start", "surface"))
+    members: dict[tuple[object, object], list[int]] = {}
+    for number, key in enumerate(zip(doc, sentence, strict=True)):
+        members.setdefault(key, []).append(number)
+    kept: list[tuple[object, object, object, int, float]] = []
+    for (d, s), rows in members.items():
+        if len(rows) < minimum:
+            continue
+        text = str(s)
+        anchor = sentence_anchor(text, sorted((int(start[r]), surface[r]) for r in rows))
+        for r in rows:
+            rel = float(start[r] - anchor)
+            if math.isnan(rel) or text[int(rel) : int(rel) + len(surface[r])] != surface[r]:
+                continue
+            kept.append((d, s, start[r], r, rel))
+    kept.sort(key=lambda item: (item[0], item[1], item[2]))
+    row_type = _row_type((*fields, "rel"))
+    rows_out: list[Any] = [row_type(*(column[r] for column in values), rel) for _, _, _, r, rel in kept]
+    return [list(group) for _, group in groupby(rows_out, key=lambda r: (r.doc_id, r.sentence))]
+
+
+@lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]) -> Any:
+    return namedtuple("Row", fields)
 
 
 def in_sentences_matching(claims: pd.DataFrame, pattern: re.Pattern[str]) -> pd.Series:

@@ -44,10 +44,12 @@ def estimates_disagree(data: CheckInput, params: Params) -> pd.DataFrame:
     if data.aligned.empty or not upper:
         return raw_findings([])
     rows = paired(data, params)
-    if rows.empty:
+    estimate = rows["spec_id"].isin(upper) if len(rows) else None
+    # a finding pairs an estimate with a count of the same claim: without both kinds of rows there is none
+    if estimate is None or not estimate.any() or estimate.all():
         return raw_findings([])
     slack = params.number("open_slack")
-    rows = rows.assign(fits=classify(rows, 1.0, slack).isin(_MATCHES), estimate=rows["spec_id"].isin(upper))
+    rows = rows.assign(fits=classify(rows, 1.0, slack).isin(_MATCHES), estimate=estimate)
     stated = rows["ref_high"].fillna(rows["ref_value"])
     # "around 400,000" claims 400,000, not its lowest reading
     claimed = rows["point"].fillna(rows["round_low"])

@@ -32,6 +32,21 @@ def slip_factor(ratio: pd.Series, factors: tuple[float, ...], tolerance: float) 
     return found
 
 
+def _may_slip(
+    aligned: pd.DataFrame, claims: pd.DataFrame, factors: tuple[float, ...], tolerance: float
+) -> bool:
+    """Whether some aligned observation is off from its claim's point by a factor near one of ``factors``: the
+    ratios :func:`slip_factor` tests after the join, computed from a look-up of the points (no join)."""
+    point_of = dict(zip(zip(claims["doc_id"], claims["claim_id"], strict=True), claims["point"], strict=True))
+    points = np.asarray(
+        [point_of.get(key, np.nan) for key in zip(aligned["doc_id"], aligned["claim_id"], strict=True)],
+        dtype="float64",
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = points / aligned["ref_value"].to_numpy(dtype="float64")
+    return bool(slip_factor(pd.Series(ratio), factors, tolerance).notna().any())
+
+
 @register_check(
     "magnitude_slip",
     verdicts=("likely_error",),
@@ -84,7 +99,11 @@ def magnitude_slip(data: CheckInput, params: Params) -> pd.DataFrame:
                 }
                 for row in records(pairs)
             ]
-    if params.flag("against_reference") and len(data.aligned):
+    if (
+        params.flag("against_reference")
+        and len(data.aligned)
+        and _may_slip(data.aligned, claims, factors, tol)
+    ):
         rows = data.aligned.merge(claims[[*KEYS, "point"]], on=KEYS)
         rows = rows.assign(factor=slip_factor(rows["point"] / rows["ref_value"], factors, tol))
         rows = rows[rows["factor"].notna()].sort_values("gap_days", kind="stable").drop_duplicates(KEYS)

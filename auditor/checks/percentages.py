@@ -17,6 +17,7 @@ sentence, and only over sentences that hold the claims a check needs.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Final
 
@@ -119,6 +120,33 @@ def _from_to(levels: list[Any], context: str) -> tuple[Any, Any]:
 
 # --- percent_breakdown ------------------------------------------------------------------------------------------
 
+#: How far the plain-Python sums of :func:`_may_be_breakdowns` may be from pandas' (compensated) group sums: far
+#: more than the rounding error of adding a few percentages, far less than any rounding a sentence states.
+_SUM_SLACK: Final = 1e-6
+
+
+def _may_be_breakdowns(listed: pd.DataFrame, params: Params, complete: re.Pattern[str]) -> bool:
+    """Whether some sentence's listed percentages could be a breakdown that misses 100 (enough items, a total off
+    by more than their rounding but within ``window``, words saying they cover the whole), tested in plain Python
+    with a slack: when none could, the group sums of :func:`percent_breakdown` are not needed."""
+    groups: dict[tuple[object, object], tuple[list[float], list[float]]] = {}
+    columns = zip(listed["doc_id"], listed["sentence"], listed["value"], listed["precision"], strict=True)
+    for doc, sentence, value, precision in columns:
+        values, halves = groups.setdefault((doc, sentence), ([], []))
+        values.append(float(value))
+        halves.append(1.0 / 2 if math.isnan(precision) else float(precision) / 2)
+    tolerance, window = params.number("tolerance"), params.number("window")
+    for (_, sentence), (values, halves) in groups.items():
+        off = abs(sum(values) - 100)
+        if (
+            len(values) >= params.integer("min_items")
+            and off > sum(halves) + tolerance - _SUM_SLACK
+            and off <= window + _SUM_SLACK
+            and complete.search(str(sentence))
+        ):
+            return True
+    return False
+
 
 @register_check(
     "percent_breakdown",
@@ -141,6 +169,27 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
     pct = claims[
         (claims["kind"] == "percent") & claims["comparator"].isin(["eq", "approx"]) & claims["value"].notna()
     ]
+    listed = pct[pct.duplicated(["doc_id", "sentence"], keep=False)]
+    complete = re.compile(rf"\b(?:{'|'.join(map(re.escape, params.texts('complete_words')))})\b", re.I)
+    if len(listed) < params.integer("min_items") or not _may_be_breakdowns(listed, params, complete):
+        return raw_findings([])
+    listed = listed.sort_values("start", kind="stable").assign(half=listed["precision"].fillna(1.0) / 2)
+    groups = listed.groupby(["doc_id", "sentence"], sort=False).agg(
+        n=("value", "size"),
+        total=("value", "sum"),
+        allowance=("half", "sum"),
+        claim_id=("claim_id", "last"),
+    )
+    off = (groups["total"] - 100).abs()
+    hit = groups[
+        (groups["n"] >= params.integer("min_items"))
+        & (off > groups["allowance"] + params.number("tolerance"))
+        & (off <= params.number("window"))
+    ].reset_index()
+    # only sentences saying their shares cover the whole are judged
+    hit = hit[[bool(complete.search(str(s_))) for s_ in hit["sentence"]]] if len(hit) else hit
+    if hit.empty:
+        return raw_findings([])
     # every sentence's percentages, in reading order: a breakdown may start in the sentence before ("Syrians made
     # up 23% of applications. Kosovars accounted for 19%, ... the remaining 30%.")
     sums = (
@@ -157,22 +206,6 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
             sums["doc_id"], sums["sentence"], previous["total"], previous["allowance"], strict=True
         )
     }
-    pct = pct[pct.duplicated(["doc_id", "sentence"], keep=False)]
-    if len(pct) < params.integer("min_items"):
-        return raw_findings([])
-    pct = pct.sort_values("start", kind="stable").assign(half=pct["precision"].fillna(1.0) / 2)
-    groups = pct.groupby(["doc_id", "sentence"], sort=False).agg(
-        n=("value", "size"),
-        total=("value", "sum"),
-        allowance=("half", "sum"),
-        claim_id=("claim_id", "last"),
-    )
-    off = (groups["total"] - 100).abs()
-    hit = groups[
-        (groups["n"] >= params.integer("min_items"))
-        & (off > groups["allowance"] + params.number("tolerance"))
-        & (off <= params.number("window"))
-    ].reset_index()
     slack = params.number("tolerance")
 
     def completed_by_previous(doc: str, sentence: str, total: float, allowance: float) -> bool:
@@ -186,10 +219,8 @@ def percent_breakdown(data: CheckInput, params: Params) -> pd.DataFrame:
         for d, s_, t, a in zip(hit["doc_id"], hit["sentence"], hit["total"], hit["allowance"], strict=True)
     ]
     hit = hit[~np.asarray(completed, dtype=bool)] if len(hit) else hit
-    complete = re.compile(rf"\b(?:{'|'.join(map(re.escape, params.texts('complete_words')))})\b", re.I)
-    hit = hit[[bool(complete.search(str(s_))) for s_ in hit["sentence"]]] if len(hit) else hit
     hit["items"] = [
-        ", ".join(pct.loc[(pct["doc_id"] == d) & (pct["sentence"] == s), "surface"])
+        ", ".join(listed.loc[(listed["doc_id"] == d) & (listed["sentence"] == s), "surface"])
         for d, s in zip(hit["doc_id"], hit["sentence"], strict=True)
     ]
     out = [

@@ -3,8 +3,10 @@ date, by the population series of the reference pack."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from auditor.checks import messages as say
@@ -57,27 +59,74 @@ def population_series(references: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return series
 
 
+class _ByPlace:
+    """A population series per place, read on first use of the place: its dates (nanoseconds, oldest first) and
+    (value, publisher, dataset)."""
+
+    def __init__(self, pop: pd.DataFrame) -> None:
+        self._pop = pop
+        self._at = pop.groupby("pop_place", sort=False).indices
+        self._read: dict[object, tuple[list[int], list[tuple[float, object, object]]] | None] = {}
+
+    def get(self, place: object) -> tuple[list[int], list[tuple[float, object, object]]] | None:
+        if place not in self._read:
+            at = self._at.get(place)
+            self._read[place] = None if at is None else self._rows(np.asarray(at))
+        return self._read[place]
+
+    def _rows(self, at: np.ndarray) -> tuple[list[int], list[tuple[float, object, object]]]:
+        table = self._pop.iloc[np.sort(at)].sort_values("date", kind="stable")
+        dates: list[int] = table["date"].to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+        rows = zip(
+            table["value"].tolist(), table["publisher"].tolist(), table["dataset"].tolist(), strict=True
+        )
+        return dates, list(rows)
+
+
+@per_table
+def _by_place(pop: pd.DataFrame) -> _ByPlace:
+    return _ByPlace(pop)
+
+
 def population_at(rows: pd.DataFrame, pop: pd.DataFrame, when: str, max_days: int) -> pd.DataFrame:
     """Each row with the latest population of its ``pop_place`` on or before its ``when`` date, at most
     ``max_days`` older (``population``, ``population_date``, ``pop_publisher``, ``pop_dataset``); rows with none
-    are left out."""
-    table = pop[["pop_place", "date", "value", "publisher", "dataset"]].rename(
-        columns={
-            "value": "population",
-            "date": "population_date",
-            "publisher": "pop_publisher",
-            "dataset": "pop_dataset",
-        }
+    are left out.
+
+    The rows come sorted by ``when`` (stable) with a fresh index, as ``merge_asof`` gave them; each looks its
+    place up by bisection in plain Python."""
+    left = (
+        rows.assign(**{when: pd.to_datetime(rows[when]).astype("datetime64[ns]")})
+        .sort_values(when, kind="stable")
+        .reset_index(drop=True)
     )
-    merged = pd.merge_asof(
-        rows.assign(**{when: pd.to_datetime(rows[when]).astype("datetime64[ns]")}).sort_values(
-            when, kind="stable"
-        ),
-        table.sort_values("population_date", kind="stable"),
-        left_on=when,
-        right_on="population_date",
-        by="pop_place",
-        direction="backward",
+    series = _by_place(pop)
+    nat = int(np.iinfo("int64").min)
+    found_dates: list[int] = []
+    values: list[float] = []
+    publishers: list[object] = []
+    datasets: list[object] = []
+    for place, date in zip(
+        left["pop_place"].tolist(), left[when].to_numpy().view("int64").tolist(), strict=True
+    ):
+        known = series.get(place) if date != nat else None
+        at = bisect_right(known[0], date) if known is not None else 0
+        if known is None or not at:
+            found_dates.append(nat)
+            values.append(np.nan)
+            publishers.append(np.nan)
+            datasets.append(np.nan)
+            continue
+        value, publisher, dataset = known[1][at - 1]
+        found_dates.append(known[0][at - 1])
+        values.append(value)
+        publishers.append(publisher)
+        datasets.append(dataset)
+    merged = left.assign(
+        population_date=np.asarray(found_dates, dtype="int64").view("datetime64[ns]"),
+        population=np.asarray(values, dtype="float64"),
+        pop_publisher=pd.Series(publishers, dtype=pop["publisher"].dtype),
+        pop_dataset=pd.Series(datasets, dtype=pop["dataset"].dtype),
     )
     return merged[(merged[when] - merged["population_date"]).dt.days <= max_days]
 

@@ -16,7 +16,7 @@ def sentence_offsets(claims: pd.DataFrame) -> pd.Series:
         claims["doc_id"], claims["sentence"], claims["start"], claims["surface"], strict=True
     ):
         rows.setdefault((d, s), []).append((int(st), sf))
-    anchor = {key: _anchor(key[1], sorted(found)) for key, found in rows.items()}
+    anchor = {key: sentence_anchor(key[1], sorted(found)) for key, found in rows.items()}
     base = pd.Series(
         [anchor[(d, s)] for d, s in zip(claims["doc_id"], claims["sentence"], strict=True)],
         index=claims.index,
@@ -30,7 +30,7 @@ def sentence_offsets(claims: pd.DataFrame) -> pd.Series:
     return rel.where(pd.Series(found, index=claims.index))
 
 
-def _anchor(sentence: str, claims: list[tuple[int, str]]) -> float:
+def sentence_anchor(sentence: str, claims: list[tuple[int, str]]) -> float:
     """Where ``sentence`` starts in its document, from its claims (start, surface; in text order): the first place
     of the first claim's surface at which every claim's surface is found, else its first place ("01-10-2014 … Kills
     [10]" has a "10" in the date first); NaN when the surface is not in the sentence."""

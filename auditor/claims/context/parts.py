@@ -20,16 +20,20 @@ _TOKEN: Final = re.compile(r"\S+")
 Tails = tuple[tuple[str, ...], ...]
 
 
-def list_opener(tails: Tails, words: list[str]) -> int | None:
-    """Where the aside opener (one of ``tails``, as word tuples) starts when the words end with it, or with an
-    earlier part of the list it opened and a joining word or comma ("including 19 children and [16] women",
-    "including 5 boys, 4 girls, [3] women"); else None."""
+def opener_at_end(tails: Tails, words: list[str]) -> int | None:
+    """Where the aside opener (one of ``tails``, as word tuples) starts when the words end with it ("killed 30,
+    including"); else None."""
     tokens = tuple(w.strip(PUNCT).lower() for w in words[-3:])
-    for o in tails:
-        if tokens[-len(o) :] == o:
-            return len(words) - len(o)
-    if not words:
-        return None
+    return next((len(words) - len(o) for o in tails if tokens[-len(o) :] == o), None)
+
+
+def list_opener(tails: Tails, words: list[str]) -> int | None:
+    """Where the aside opener starts when the words end with it (:func:`opener_at_end`), or with an earlier part
+    of the list it opened and a joining word or comma ("including 19 children and [16] women", "including 5 boys,
+    4 girls, [3] women"); else None."""
+    direct = opener_at_end(tails, words)
+    if direct is not None or not words:
+        return direct
     last = words[-1].lower()
     if last in ("and", "or"):
         at = len(words) - 2
@@ -58,11 +62,10 @@ def whole_before(tails: Tails, text: str, start: int, end: int) -> tuple[int, in
     """The span of the count a few words before the aside opener that ``text[start:end]`` ends with ("the toll has
     reached [20] people, including"); None when it ends with no opener or no count is near it."""
     tokens = list(_TOKEN.finditer(text, start, end))
-    low = tuple(t.group().strip(PUNCT).lower() for t in tokens[-3:])
-    tail = next((o for o in tails if low[-len(o) :] == o), None)
-    if tail is None:
+    opener = opener_at_end(tails, [t.group() for t in tokens[-3:]])
+    if opener is None:
         return None
-    opener = len(tokens) - len(tail)
+    opener += len(tokens) - min(3, len(tokens))
     for j in range(opener - 1, max(-1, opener - PART_NOUN_WORDS - 2), -1):
         token = tokens[j]
         if token.group()[:1].isdigit():

@@ -30,6 +30,7 @@ from auditor.checks.alignment import reference_index
 from auditor.checks.comparison import (
     KEYS,
     READING_PARAMS,
+    candidate_rows,
     classify,
     reference_interval,
     source_label,
@@ -353,22 +354,15 @@ def _newer_than_fitting(
     In plain Python over the series' rows at the candidate's location (cached per series), the latest of a
     group being the last on a date tie (candidate order, then table order); :func:`classify` decides the fits on
     one small frame."""
-    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
-    by_series = reference_index(data.references).by_series
     lookback = params.integer("lookback_days")
     found: list[tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]] = []
-    for at, cand in enumerate(records(cands)):
-        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
-        if claim is None or pd.isna(claim["as_of"]):
-            continue
-        as_of = pd.Timestamp(claim["as_of"]).value
-        for number, row in enumerate(by_series.rows(cand["series_id"])):
-            if (
-                row.location == cand["location"]
-                and row.date <= as_of
-                and (as_of - row.date) // DAY_NS <= lookback
-            ):
-                found.append(((row.date, at, number), cand, claim, row))
+    for at, cand, claim, as_of, number, row in candidate_rows(claims, cands, data.references):
+        if (
+            row.location == cand["location"]
+            and row.date <= as_of
+            and (as_of - row.date) // DAY_NS <= lookback
+        ):
+            found.append(((row.date, at, number), cand, claim, row))
     if not found:
         return []
     table = _fit_frame(found)

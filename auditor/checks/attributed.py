@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from auditor.checks import messages as say
-from auditor.checks.alignment import reference_index
-from auditor.checks.comparison import KEYS, READING_PARAMS, source_label, stated_point
+from auditor.checks.comparison import KEYS, READING_PARAMS, candidate_rows, source_label, stated_point
 from auditor.checks.observations import Row
 from auditor.checks.publishers import names_publisher
 from auditor.checks.quantities import definite
-from auditor.checks.registry import CheckInput, raw_findings, records, register_check
+from auditor.checks.registry import CheckInput, raw_findings, register_check
 from auditor.checks.specs import Param, Params
 
 
@@ -91,22 +90,15 @@ def _newest_named(
     candidate's fields with the figure's (``value``, ``date``, ``publisher``, ``dataset``), by the figures'
     dates. Plain Python over the series' rows in table order (the last on a date tie, candidate then table order,
     as the merges and the stable sort gave it)."""
-    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
-    by_series = reference_index(data.references).by_series
     newest: dict[tuple[object, object], tuple[tuple[int, int, int], dict[str, Any], dict[str, Any], Row]] = {}
-    for at, cand in enumerate(records(cands)):
-        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
-        if claim is None or pd.isna(claim["as_of"]):
+    for at, cand, claim, as_of, number, row in candidate_rows(claims, cands, data.references):
+        if row.location != cand["location"] or not row.cumulative or row.date > as_of:
             continue
-        as_of = pd.Timestamp(claim["as_of"]).value
-        for number, row in enumerate(by_series.rows(cand["series_id"])):
-            if row.location != cand["location"] or not row.cumulative or row.date > as_of:
-                continue
-            if not names_publisher(str(claim["attribution"]), str(row.publisher)):
-                continue
-            key, order = (cand["doc_id"], cand["claim_id"]), (row.date, at, number)
-            if key not in newest or order >= newest[key][0]:
-                newest[key] = (order, cand, claim, row)
+        if not names_publisher(str(claim["attribution"]), str(row.publisher)):
+            continue
+        key, order = (cand["doc_id"], cand["claim_id"]), (row.date, at, number)
+        if key not in newest or order >= newest[key][0]:
+            newest[key] = (order, cand, claim, row)
     found = sorted(newest.values(), key=lambda item: item[0])
     value = np.asarray([row.value for *_, row in found], dtype="float64")
     point = np.asarray([claim["point"] for _, _, claim, _ in found], dtype="float64")

@@ -2,17 +2,22 @@
 
 ``with_intervals`` adds a claim's strict, rounded and logical intervals (:mod:`auditor.checks.intervals`);
 ``classify`` turns a claim interval joined with an observation into ``matches``, ``matches_within_rounding``,
-``needs_review`` or ``likely_error``; ``READING_PARAMS`` are the parameters every such check takes.
+``needs_review`` or ``likely_error``; ``READING_PARAMS`` are the parameters every such check takes;
+``candidate_rows`` walks each candidate's series rows with its claim.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterator
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from auditor.checks.alignment import reference_index
 from auditor.checks.intervals import claim_intervals, gap_ratios
+from auditor.checks.observations import Row
+from auditor.checks.registry import records
 from auditor.checks.specs import Param, Params
 
 KEYS: Final = ["doc_id", "claim_id"]
@@ -115,3 +120,19 @@ def _overlaps(low_a: np.ndarray, high_a: np.ndarray, low_b: np.ndarray, high_b: 
 def source_label(publisher: object, dataset: object) -> str:
     """ "Publisher, dataset" as a finding names its source."""
     return f"{publisher}, {dataset}" if dataset and dataset != publisher else str(publisher)
+
+
+def candidate_rows(
+    claims: pd.DataFrame, cands: pd.DataFrame, references: pd.DataFrame
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], int, int, Row]]:
+    """For each candidate (in order) whose claim has an as-of date, each row of its series in table order:
+    ``(candidate position, candidate, claim, claim's as-of in ns, row position, row)``."""
+    by_key = {(claim["doc_id"], claim["claim_id"]): claim for claim in records(claims)}
+    by_series = reference_index(references).by_series
+    for at, cand in enumerate(records(cands)):
+        claim = by_key.get((cand["doc_id"], cand["claim_id"]))
+        if claim is None or pd.isna(claim["as_of"]):
+            continue
+        as_of = pd.Timestamp(claim["as_of"]).value
+        for number, row in enumerate(by_series.rows(cand["series_id"])):
+            yield at, cand, claim, as_of, number, row

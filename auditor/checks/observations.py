@@ -10,8 +10,8 @@ dates), so that among observations of the same date the last one wins, as ``merg
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -91,41 +91,33 @@ class SeriesObservations:
         at = self._positions.get(series_id)
         if at is None:
             return {}
-        rows = self._observations.iloc[np.sort(at)]
-        dates = rows["ref_date"].to_numpy(dtype="datetime64[ns]").view("int64").tolist()
         out: dict[str, Dated] = {}
-        columns = zip(
-            rows["location"].tolist(),
-            dates,
-            rows["ref_value"].tolist(),
-            rows["ref_low"].tolist(),
-            rows["ref_high"].tolist(),
-            rows["publisher"].tolist(),
-            rows["dataset"].tolist(),
-            rows["cumulative"].tolist(),
-            strict=True,
-        )
-        for location, date, value, low, high, publisher, dataset, cumulative in columns:
+        for location, *fields in _columns(self._observations.iloc[np.sort(at)], "ref_"):
             dated = out.setdefault(location, Dated([], []))
-            dated.dates.append(date)
-            dated.items.append(Observation(date, value, low, high, publisher, dataset, bool(cumulative)))
+            dated.dates.append(fields[0])
+            dated.items.append(Observation(*fields))
         return out
 
 
 def _rows(table: pd.DataFrame) -> list[Row]:
-    dates = pd.to_datetime(table["date"]).to_numpy(dtype="datetime64[ns]").view("int64").tolist()
-    columns = zip(
-        table["location"].tolist(),
+    return [Row(*row) for row in _columns(table, "")]
+
+
+def _columns(frame: pd.DataFrame, prefix: str) -> Iterator[tuple[Any, ...]]:
+    """Each row's location, date (ns), value, low, high, publisher, dataset and cumulative flag (bool); the date and
+    figure columns named with ``prefix`` ("ref_" in the aligned observations, "" in the reference table)."""
+    dates = pd.to_datetime(frame[f"{prefix}date"]).to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    return zip(
+        frame["location"].tolist(),
         dates,
-        table["value"].tolist(),
-        table["low"].tolist(),
-        table["high"].tolist(),
-        table["publisher"].tolist(),
-        table["dataset"].tolist(),
-        [bool(v) for v in table["cumulative"].tolist()],
+        frame[f"{prefix}value"].tolist(),
+        frame[f"{prefix}low"].tolist(),
+        frame[f"{prefix}high"].tolist(),
+        frame["publisher"].tolist(),
+        frame["dataset"].tolist(),
+        [bool(v) for v in frame["cumulative"].tolist()],
         strict=True,
     )
-    return [Row(*row) for row in columns]
 
 
 def latest(dated: Dated, as_of: int) -> Observation | None:
